@@ -1,0 +1,45 @@
+"""qa: cited answers from your news articles, offline.
+
+    import qa
+    a = qa.answer("How long did the talks last?")
+    a.to_dict()  # {"answer", "refused", "citations", "timings", ...}
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import qa.config  # noqa: F401  (offline environment first)
+from qa.types import Answer, Citation
+
+__all__ = ["Answer", "Citation", "answer", "stream", "ingest"]
+
+
+def answer(question: str, history: list[dict] | None = None, k: int | None = None,
+           filters: dict | None = None, backend: str | None = None) -> Answer:
+    """Answer `question` from the ingested articles (ingesting seeds/ first if the store is empty)."""
+    from qa.service import get_service
+
+    service = get_service()
+    service.ensure_seeded(show_progress=False)
+    return service.answer(question, history=history, k=k, filters=filters, backend=backend)
+
+
+def stream(question: str, history: list[dict] | None = None, k: int | None = None,
+           filters: dict | None = None, backend: str | None = None) -> Iterator[str | Answer]:
+    """Yields answer text as it is generated, then the final grounded Answer."""
+    from qa.chain import Token
+    from qa.service import get_service
+
+    service = get_service()
+    service.ensure_seeded(show_progress=False)
+    for event in service.stream(question, history=history, k=k, filters=filters, backend=backend):
+        yield event.text if isinstance(event, Token) else event
+
+
+def ingest(*paths: str | Path, prune: bool = False):
+    """Ingest files or folders; returns an IngestReport (files, chunks added/unchanged/removed)."""
+    from qa.service import get_service
+
+    return get_service().ingest([Path(p) for p in paths], prune=prune, show_progress=False)

@@ -1,0 +1,98 @@
+"""One question's path: condense → retrieve → generate (streamed) → ground → Answer."""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from qa.grounding import REFUSAL, ground
+from qa.llm.base import Generator
+from qa.retrieval import Filters, Retriever
+from qa.types import Answer, Passage
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+class QuestionError(ValueError):
+    """The question or history cannot be answered as given; the message says why."""
+
+
+@dataclass(frozen=True)
+class Token:
+    text: str
+
+
+def clean_question(question: str, max_chars: int) -> str:
+    if not isinstance(question, str):
+        raise QuestionError("the question must be text")
+    question = _CONTROL.sub(" ", question).strip()
+    if not question:
+        raise QuestionError("the question is empty: type a question about the articles")
+    if len(question) > max_chars:
+        raise QuestionError(f"the question is {len(question)} characters; the limit is {max_chars} "
+                            "(QA_MAX_QUESTION_CHARS): ask something shorter")
+    return question
+
+
+def clean_history(history: list[dict] | None, max_turns: int, max_chars: int) -> list[dict]:
+    turns = []
+    for turn in history or []:
+        if not isinstance(turn, dict) or turn.get("role") not in ("user", "assistant"):
+            raise QuestionError('each history turn must be {"role": "user"|"assistant", "content": "..."}')
+        content = _CONTROL.sub(" ", str(turn.get("content") or "")).strip()[: max_chars * 2]
+        turns.append({"role": turn["role"], "content": _strip_markers(content)})
+    return turns[-max_turns * 2:]
+
+
+def _strip_markers(text: str) -> str:
+    return re.sub(r"\s*\[\d+\]", "", text)
+
+
+class Chain:
+    def __init__(self, retriever: Retriever, generator: Generator, min_relevance: float):
+        self.retriever = retriever
+        self.generator = generator
+        self.min_relevance = min_relevance
+
+    def stream(self, question: str, history: list[dict], k: int | None = None,
+               filters: Filters | None = None) -> Iterator[Token | Answer]:
+        """Yields Token(text) while generating, then the grounded Answer."""
+        timings: dict[str, float] = {}
+        started = time.perf_counter()
+        standalone = self.generator.condense(question, history) if history else question
+        timings["condense"] = time.perf_counter() - started
+        mark = time.perf_counter()
+        passages = self.retriever.retrieve(standalone, k=k, filters=filters)
+        timings["retrieve"] = time.perf_counter() - mark
+        debug = {"backend": self.generator.name, "standalone_question": standalone,
+                 "passages": [_passage_debug(p) for p in passages]}
+        if not passages or max(p.dense_score for p in passages) < self.min_relevance:
+            timings["total"] = time.perf_counter() - started
+            debug["refusal_reason"] = "no passage is close enough to the question"
+            yield Answer(REFUSAL, True, [], _rounded(timings), debug)
+            return
+        mark = time.perf_counter()
+        raw: list[str] = []
+        for text in self.generator.stream(standalone, passages):
+            if not raw:
+                timings["first_token"] = time.perf_counter() - started
+            raw.append(text)
+            yield Token(text)
+        timings["generate"] = time.perf_counter() - mark
+        mark = time.perf_counter()
+        grounded = ground("".join(raw), passages)
+        timings["ground"] = time.perf_counter() - mark
+        timings["total"] = time.perf_counter() - started
+        debug |= {"raw_answer": "".join(raw), "unsupported": grounded.unsupported}
+        yield Answer(grounded.text, grounded.refused, grounded.citations, _rounded(timings), debug)
+
+
+def _passage_debug(p: Passage) -> dict:
+    return {"n": p.n, "source": p.source, "chunk": p.metadata.get("chunk"), "score": round(p.score, 4),
+            "dense_score": round(p.dense_score, 4)}
+
+
+def _rounded(timings: dict[str, float]) -> dict[str, float]:
+    return {k: round(v, 4) for k, v in timings.items()}

@@ -1,0 +1,70 @@
+"""Typed settings: every knob in one place, read from QA_* environment variables."""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+# Must be set before any ML library is imported: nothing may reach a model hub.
+OFFLINE_ENV = {
+    "HF_HUB_OFFLINE": "1",
+    "TRANSFORMERS_OFFLINE": "1",
+    "HF_HUB_DISABLE_TELEMETRY": "1",
+    "ANONYMIZED_TELEMETRY": "False",
+    "GRADIO_ANALYTICS_ENABLED": "False",
+    "TOKENIZERS_PARALLELISM": "false",
+}
+for _key, _value in OFFLINE_ENV.items():
+    os.environ.setdefault(_key, _value)
+
+Backend = Literal["llamacpp", "extractive", "openai"]
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="QA_", env_file=".env", extra="ignore")
+
+    # Store
+    store_path: Path = PROJECT_ROOT / "vectorstore"
+    collection: str = "articles"
+    chroma_url: str | None = Field(None, description="http://host:port of a Chroma server; unset = embedded store")
+    seeds_dir: Path = PROJECT_ROOT / "seeds"
+
+    # Embeddings and chunking
+    embedder: str = "all-MiniLM-L6-v2"
+    chunk_tokens: int = Field(180, description="cl100k tokens per chunk; MiniLM truncates at 256 word pieces")
+    chunk_overlap: int = 40
+
+    # Retrieval
+    top_k: int = 5
+    fetch_k: int = 20
+    min_relevance: float = Field(0.35, description="below this dense similarity a passage is treated as off topic")
+
+    # Generation
+    backend: Backend = "llamacpp"
+    model_path: Path = PROJECT_ROOT / "models" / "qwen2.5-coder-1.5b-instruct-q4_k_m.gguf"
+    n_ctx: int = 4096
+    n_threads: int | None = None
+    max_tokens: int = 320
+    openai_base_url: str = "http://127.0.0.1:8000/v1"
+    openai_model: str = "local"
+    openai_api_key: str = "not-needed"
+    openai_timeout: float = 60.0
+    prompts_dir: Path = PROJECT_ROOT / "prompts"
+
+    # Serving and limits
+    host: str = "127.0.0.1"
+    port: int = 7860
+    max_question_chars: int = 2000
+    max_history_turns: int = 6
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,125 @@
+"""From generated text to a trustworthy Answer: parse [n] markers, check each sentence against the
+passage it cites, pick the verbatim supporting span as the quote, drop what nothing supports, and
+decide refusal."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from qa.text import numbers, sentence_spans, sentences, terms
+from qa.types import Citation, Passage
+
+REFUSAL = "The articles don't say."
+SUPPORT_THRESHOLD = 0.5  # share of a claim's content words found in the quoted span
+_MARKER = re.compile(r"\s*\[(\d+(?:\s*,\s*\d+)*)\]")
+_MARKERS_AFTER_STOP = re.compile(r"([.!?])((?:\s*\[\d+(?:\s*,\s*\d+)*\])+)")
+_REFUSAL_LIKE = re.compile(
+    r"\b(articles?|passages?|sources?|texts?)\s+(do(es)?\s*n[o']t|did\s*n[o']t)\s+(say|mention|state|specify|"
+    r"provide|contain|include|give)|\bno information\b|\bnot (mentioned|stated|specified)\b|\bdon't say\b",
+    re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Support:
+    quote: str
+    score: float
+
+
+@dataclass
+class Grounded:
+    text: str
+    citations: list[Citation]
+    refused: bool
+    unsupported: list[str] = field(default_factory=list)
+
+
+def is_refusal(text: str) -> bool:
+    return bool(_REFUSAL_LIKE.search(text))
+
+
+def best_support(claim: str, passage: str) -> Support:
+    """The contiguous span of `passage` (one sentence, or two adjacent ones) that best covers `claim`."""
+    wanted = terms(claim)
+    if not wanted:
+        return Support("", 0.0)
+    spans = sentence_spans(passage)
+    covers = [terms(passage[s:e]) & wanted for s, e in spans]
+    best_score, best = 0.0, (0, 0)
+    for i, cover in enumerate(covers):
+        for j in (i, i + 1):
+            if j >= len(spans):
+                continue
+            joined = cover | covers[j]
+            # a second sentence must add something, else the single sentence is the tighter quote
+            score = len(joined) / len(wanted) - (0.01 if j > i else 0.0)
+            if score > best_score:
+                best_score, best = score, (spans[i][0], spans[j][1])
+    quote = passage[best[0]:best[1]]
+    if numbers(claim) - numbers(quote):
+        best_score = min(best_score, SUPPORT_THRESHOLD - 0.01)  # a number the span does not state
+    return Support(quote, max(0.0, best_score))
+
+
+def _split_claims(text: str) -> list[tuple[str, list[int]]]:
+    """Sentences with the passage numbers cited in them (markers after the full stop count too)."""
+    text = _MARKERS_AFTER_STOP.sub(lambda m: f"{m.group(2)}{m.group(1)}", text.strip())
+    claims = []
+    for sentence in sentences(text):
+        cited = [int(n) for group in _MARKER.findall(sentence) for n in re.split(r"\s*,\s*", group)]
+        claims.append((_MARKER.sub("", sentence).strip(), list(dict.fromkeys(cited))))
+    return claims
+
+
+def _cite(claim: str, cited: list[int], by_n: dict[int, Passage]) -> dict[int, Support]:
+    """Supports for the valid cited passages; if none holds, the best passage that does (a miscitation)."""
+    found = {n: best_support(claim, by_n[n].text) for n in cited if n in by_n}
+    good = {n: s for n, s in found.items() if s.score >= SUPPORT_THRESHOLD}
+    if good:
+        return good
+    others = {n: best_support(claim, p.text) for n, p in by_n.items() if n not in found}
+    best = max(others.items(), key=lambda item: item[1].score, default=None)
+    return {best[0]: best[1]} if best and best[1].score >= SUPPORT_THRESHOLD else {}
+
+
+def ground(text: str, passages: list[Passage]) -> Grounded:
+    by_n = {p.n: p for p in passages}
+    kept: list[str] = []
+    quotes: dict[int, Support] = {}
+    unsupported: list[str] = []
+    for claim, cited in _split_claims(text):
+        if not claim:
+            continue
+        if is_refusal(claim):
+            continue
+        supports = _cite(claim, cited, by_n)
+        if not supports:
+            if terms(claim) and cited:
+                unsupported.append(claim)
+                continue
+            if not terms(claim) or not kept:
+                continue
+            kept.append(claim)  # connective sentence such as "The articles differ."
+            continue
+        for n, support in supports.items():
+            if n not in quotes or support.score > quotes[n].score:
+                quotes[n] = support
+        kept.append(_with_markers(claim, sorted(supports)))
+    if not quotes:
+        return Grounded(REFUSAL, [], True, unsupported)
+    order = list(dict.fromkeys(int(n) for line in kept for n in re.findall(r"\[(\d+)\]", line)))
+    citations = [_citation(by_n[n], quotes[n].quote) for n in order]
+    return Grounded(" ".join(kept), citations, False, unsupported)
+
+
+def _with_markers(claim: str, ns: list[int]) -> str:
+    body = claim.rstrip()
+    stop = body[-1] if body and body[-1] in ".!?" else "."
+    body = body.rstrip(".!?")
+    return f"{body} {''.join(f'[{n}]' for n in ns)}{stop}"
+
+
+def _citation(passage: Passage, quote: str) -> Citation:
+    m = passage.metadata
+    return Citation(n=passage.n, source=passage.source, title=m.get("title"), published=m.get("published"),
+                    quote=quote, publisher=m.get("publisher"))

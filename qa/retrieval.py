@@ -1,0 +1,160 @@
+"""Hybrid retrieval: dense (Chroma + MiniLM) ∪ keyword (BM25) → RRF → near-duplicate collapse → MMR."""
+
+from __future__ import annotations
+
+import re
+import threading
+from dataclasses import dataclass
+
+import bm25s
+import numpy as np
+import Stemmer
+from langchain_core.embeddings import Embeddings
+
+from qa.store import Store, StoredChunk
+from qa.types import Passage
+
+RRF_K = 60  # the constant from Cormack et al.; dampens the weight of the very top ranks
+MMR_LAMBDA = 0.75  # relevance vs. diversity: mostly relevance, enough to give several articles a voice
+DUPLICATE_JACCARD = 0.6
+
+
+@dataclass(frozen=True)
+class Filters:
+    sources: tuple[str, ...] = ()
+    publishers: tuple[str, ...] = ()
+    date_from: str | None = None  # ISO dates, inclusive
+    date_to: str | None = None
+
+    @classmethod
+    def from_dict(cls, data: dict | None) -> Filters:
+        data = data or {}
+        as_tuple = lambda v: tuple([v] if isinstance(v, str) else (v or ()))  # noqa: E731
+        return cls(as_tuple(data.get("sources") or data.get("source")),
+                   as_tuple(data.get("publishers") or data.get("publisher")),
+                   data.get("date_from"), data.get("date_to"))
+
+    def __bool__(self) -> bool:
+        return bool(self.sources or self.publishers or self.date_from or self.date_to)
+
+    def accepts(self, metadata: dict) -> bool:
+        if self.sources and not any(metadata.get("source", "").endswith(s) for s in self.sources):
+            return False
+        if self.publishers and metadata.get("publisher", "").lower() not in {p.lower() for p in self.publishers}:
+            return False
+        published = metadata.get("published")
+        if (self.date_from or self.date_to) and not published:
+            return False
+        return not ((self.date_from and published < self.date_from) or (self.date_to and published > self.date_to))
+
+
+def _shingles(text: str, n: int = 5) -> set[tuple[str, ...]]:
+    words = re.findall(r"\w+", text.lower())
+    return {tuple(words[i:i + n]) for i in range(max(1, len(words) - n + 1))}
+
+
+def _jaccard(a: set, b: set) -> float:
+    return len(a & b) / len(a | b) if a and b else 0.0
+
+
+class KeywordIndex:
+    """BM25 over every stored chunk; rebuilt from the store after each ingest."""
+
+    def __init__(self, chunks: list[StoredChunk]):
+        self.chunks = chunks
+        self.tokenizer = bm25s.tokenization.Tokenizer(stopwords="en", stemmer=Stemmer.Stemmer("english"))
+        self.bm25 = bm25s.BM25()
+        if chunks:
+            tokens = self.tokenizer.tokenize([c.text for c in chunks], show_progress=False)
+            self.bm25.index(tokens, show_progress=False)
+
+    def search(self, query: str, k: int) -> list[tuple[StoredChunk, float]]:
+        if not self.chunks:
+            return []
+        tokens = self.tokenizer.tokenize([query], update_vocab=False, show_progress=False)
+        if not any(tokens[0]):
+            return []
+        k = min(k, len(self.chunks))
+        docs, scores = self.bm25.retrieve(tokens, k=k, show_progress=False, n_threads=1)
+        return [(self.chunks[int(i)], float(s)) for i, s in zip(docs[0], scores[0]) if s > 0]
+
+
+class Retriever:
+    def __init__(self, store: Store, embeddings: Embeddings, top_k: int, fetch_k: int):
+        self.store, self.embeddings = store, embeddings
+        self.top_k, self.fetch_k = top_k, fetch_k
+        self._keyword: KeywordIndex | None = None
+        self._lock = threading.Lock()
+
+    def refresh(self) -> None:
+        """Call after the store changes; the keyword index is rebuilt on next use."""
+        with self._lock:
+            self._keyword = None
+
+    @property
+    def keyword(self) -> KeywordIndex:
+        with self._lock:
+            if self._keyword is None:
+                self._keyword = KeywordIndex(self.store.all_chunks())
+            return self._keyword
+
+    def _dense(self, query_vector: list[float], filters: Filters) -> list[tuple[StoredChunk, float]]:
+        n = min(self.fetch_k * (3 if filters else 1), max(1, self.store.count()))
+        found = self.store.collection.query(query_embeddings=[query_vector], n_results=n,
+                                            include=["documents", "metadatas", "distances"])
+        hits = zip(found["ids"][0], found["documents"][0], found["metadatas"][0], found["distances"][0])
+        return [(StoredChunk(i, d, m), 1.0 - dist) for i, d, m, dist in hits]
+
+    def retrieve(self, query: str, k: int | None = None, filters: Filters | None = None) -> list[Passage]:
+        k, filters = k or self.top_k, filters or Filters()
+        if self.store.count() == 0:
+            return []
+        query_vector = self.embeddings.embed_query(query)
+        dense = [(c, s) for c, s in self._dense(query_vector, filters) if filters.accepts(c.metadata)]
+        keyword = [(c, s) for c, s in self.keyword.search(query, self.fetch_k * 3) if filters.accepts(c.metadata)]
+        fused = self._fuse(dense[:self.fetch_k], keyword[:self.fetch_k])
+        fused = self._collapse(fused)
+        chosen = self._mmr(fused, query_vector, k)
+        dense_score = {c.id: s for c, s in dense}
+        return [Passage(n, c.id, c.text, c.metadata, score, dense_score.get(c.id, 0.0))
+                for n, (c, score) in enumerate(chosen, start=1)]
+
+    @staticmethod
+    def _fuse(*rankings: list[tuple[StoredChunk, float]]) -> list[tuple[StoredChunk, float]]:
+        scores: dict[str, float] = {}
+        chunks: dict[str, StoredChunk] = {}
+        for ranking in rankings:
+            for rank, (chunk, _) in enumerate(ranking):
+                scores[chunk.id] = scores.get(chunk.id, 0.0) + 1.0 / (RRF_K + rank + 1)
+                chunks[chunk.id] = chunk
+        return [(chunks[i], s) for i, s in sorted(scores.items(), key=lambda p: -p[1])]
+
+    @staticmethod
+    def _collapse(ranked: list[tuple[StoredChunk, float]]) -> list[tuple[StoredChunk, float]]:
+        """Drop a chunk that repeats a better-ranked one (wire copy, overlapping chunks)."""
+        kept: list[tuple[StoredChunk, float, set]] = []
+        for chunk, score in ranked:
+            shingles = _shingles(chunk.text)
+            if all(_jaccard(shingles, other) < DUPLICATE_JACCARD for _, _, other in kept):
+                kept.append((chunk, score, shingles))
+        return [(c, s) for c, s, _ in kept]
+
+    def _mmr(self, ranked: list[tuple[StoredChunk, float]], query_vector: list[float], k: int):
+        if len(ranked) <= k:
+            return ranked
+        vectors = self._vectors([c.id for c, _ in ranked])
+        relevance = np.array([s for _, s in ranked])
+        relevance = relevance / relevance.max()
+        chosen: list[int] = [0]
+        while len(chosen) < k:
+            similarity = vectors @ vectors[chosen].T
+            penalty = similarity.max(axis=1)
+            score = MMR_LAMBDA * relevance - (1 - MMR_LAMBDA) * penalty
+            score[chosen] = -np.inf
+            chosen.append(int(score.argmax()))
+        return [ranked[i] for i in chosen]
+
+    def _vectors(self, ids: list[str]) -> np.ndarray:
+        found = self.store.collection.get(ids=ids, include=["embeddings"])
+        by_id = dict(zip(found["ids"], found["embeddings"]))
+        return np.array([by_id[i] for i in ids], dtype=np.float32)

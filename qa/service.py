@@ -1,0 +1,71 @@
+"""The process-wide service: store, embedder, retriever and generators, each loaded once."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from functools import lru_cache
+from pathlib import Path
+
+from qa.chain import Chain, Token, clean_history, clean_question
+from qa.config import Settings, get_settings
+from qa.embeddings import get_embeddings
+from qa.ingestion import pipeline
+from qa.llm import Generator, make_generator
+from qa.retrieval import Filters, Retriever
+from qa.store import Store
+from qa.types import Answer
+
+
+class Service:
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        self.embeddings = get_embeddings(settings.embedder)
+        self.store = Store(settings, self.embeddings)
+        self.retriever = Retriever(self.store, self.embeddings, settings.top_k, settings.fetch_k)
+        self._generators: dict[str, Generator] = {}
+        self._lock = threading.Lock()
+
+    def generator(self, backend: str | None = None) -> Generator:
+        backend = backend or self.settings.backend
+        with self._lock:
+            if backend not in self._generators:
+                self._generators[backend] = make_generator(self.settings, backend)
+            return self._generators[backend]
+
+    def stream(self, question: str, history: list[dict] | None = None, k: int | None = None,
+               filters: dict | Filters | None = None, backend: str | None = None) -> Iterator[Token | Answer]:
+        question = clean_question(question, self.settings.max_question_chars)
+        history = clean_history(history, self.settings.max_history_turns, self.settings.max_question_chars)
+        if not isinstance(filters, Filters):
+            filters = Filters.from_dict(filters)
+        chain = Chain(self.retriever, self.generator(backend), self.settings.min_relevance)
+        yield from chain.stream(question, history, k=k, filters=filters)
+
+    def answer(self, question: str, **kwargs) -> Answer:
+        result = None
+        for event in self.stream(question, **kwargs):
+            result = event
+        assert isinstance(result, Answer)
+        return result
+
+    def ingest(self, paths: list[Path], prune: bool = False, show_progress: bool = True) -> pipeline.IngestReport:
+        report = pipeline.run(self.store, self.settings, paths, prune_missing=prune, show_progress=show_progress)
+        self.retriever.refresh()
+        return report
+
+    def ensure_seeded(self, show_progress: bool = True) -> pipeline.IngestReport | None:
+        """Ingest the seed articles when the store is empty (first run)."""
+        if self.store.count() == 0 and self.settings.seeds_dir.exists():
+            return self.ingest([self.settings.seeds_dir], show_progress=show_progress)
+        return None
+
+    def rebuild(self) -> None:
+        self.store.reset()
+        self.store = Store(self.settings, self.embeddings)
+        self.retriever = Retriever(self.store, self.embeddings, self.settings.top_k, self.settings.fetch_k)
+
+
+@lru_cache(maxsize=1)
+def get_service() -> Service:
+    return Service(get_settings())

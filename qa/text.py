@@ -1,0 +1,62 @@
+"""Sentence splitting and content terms, shared by grounding and the extractive generator."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+import Stemmer
+from bm25s.stopwords import STOPWORDS_EN
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)]*\s+(?=[\"“‘(\[]?[A-Z0-9])|\n+")
+_ABBREVIATION = re.compile(r"(?:\b(?:[A-Z]\.){1,3}|\b(?:Mr|Mrs|Ms|Dr|St|Gen|Col|Lt|Sen|Rep|Gov|Jan|Feb|Aug|Sept|Oct|"
+                           r"Nov|Dec|No|vs|etc|Inc|Corp)\.)$")
+_WORD = re.compile(r"[A-Za-z0-9]+(?:[’'][a-z]+)?")
+_STOP = set(STOPWORDS_EN) | {"did", "does", "say", "said", "says", "according", "article", "articles", "what",
+                             "who", "whom", "which", "when", "where", "why", "how", "tell", "told"}
+
+
+@lru_cache(maxsize=1)
+def _stemmer() -> Stemmer.Stemmer:
+    return Stemmer.Stemmer("english")
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) offsets of the sentences of `text`; text[start:end] is the verbatim sentence."""
+    spans, start = [], 0
+    for match in _SENTENCE_END.finditer(text):
+        end = match.start()
+        if "\n" not in match.group() and _ABBREVIATION.search(text, max(0, end - 8), end):
+            continue  # "U.S. Deputy", "Gen. Fomin": not a sentence end
+        # keep closing quotes with their sentence
+        while end < len(text) and text[end] in "\"”’)":
+            end += 1
+        if text[start:end].strip():
+            spans.append(_trim(text, start, end))
+        start = match.end()
+    if text[start:].strip():
+        spans.append(_trim(text, start, len(text)))
+    return spans
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def sentences(text: str) -> list[str]:
+    return [text[s:e] for s, e in sentence_spans(text)]
+
+
+def terms(text: str) -> set[str]:
+    """Stemmed content words (no stop words), numbers kept."""
+    words = [w.lower().replace("’", "'") for w in _WORD.findall(text)]
+    words = [w.split("'")[0] for w in words]
+    return set(_stemmer().stemWords([w for w in words if w not in _STOP and (len(w) > 2 or w.isdigit())]))
+
+
+def numbers(text: str) -> set[str]:
+    return {n.replace(",", "") for n in re.findall(r"\d[\d,]*(?:\.\d+)?", text)}

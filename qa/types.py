@@ -1,0 +1,78 @@
+"""The small typed records passed between modules."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+
+@dataclass(frozen=True)
+class Article:
+    source: str  # path as given to the user, e.g. "seeds/001_x.txt"
+    text: str  # cleaned body
+    title: str | None = None
+    publisher: str | None = None
+    published: str | None = None  # ISO date, YYYY-MM-DD
+    author: str | None = None
+    removed: tuple[str, ...] = ()  # names of cleaning rules that fired
+
+    def metadata(self) -> dict[str, str]:
+        """Chroma metadata values must be scalars; missing fields are left out."""
+        fields = {"source": self.source, "title": self.title, "publisher": self.publisher,
+                  "published": self.published, "author": self.author}
+        return {k: v for k, v in fields.items() if v}
+
+
+@dataclass(frozen=True)
+class Chunk:
+    id: str
+    text: str
+    index: int  # position within its article
+    start: int  # character offset in the article's cleaned text
+    metadata: dict[str, str | int]
+
+
+@dataclass
+class Passage:
+    """A retrieved chunk, numbered for the prompt."""
+
+    n: int
+    id: str
+    text: str
+    metadata: dict[str, str | int]
+    score: float = 0.0
+    dense_score: float = 0.0
+
+    @property
+    def source(self) -> str:
+        return str(self.metadata.get("source", ""))
+
+
+@dataclass(frozen=True)
+class Citation:
+    n: int
+    source: str
+    title: str | None
+    published: str | None
+    quote: str
+    publisher: str | None = None
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class Answer:
+    answer: str
+    refused: bool
+    citations: list[Citation] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
+    debug: dict = field(default_factory=dict)
+
+    def to_dict(self) -> dict:
+        return {
+            "answer": self.answer,
+            "refused": self.refused,
+            "citations": [c.to_dict() for c in self.citations],
+            "timings": dict(self.timings),
+            "debug": self.debug,
+        }
