@@ -7,7 +7,9 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from qa.grounding import REFUSAL, ground
+from qa.config import Settings
+from qa.focus import SentenceScorer
+from qa.grounding import REFUSAL, ground, missing_names
 from qa.llm.base import Generator
 from qa.retrieval import Filters, Retriever
 from qa.types import Answer, Passage
@@ -51,10 +53,11 @@ def _strip_markers(text: str) -> str:
 
 
 class Chain:
-    def __init__(self, retriever: Retriever, generator: Generator, min_relevance: float):
+    def __init__(self, retriever: Retriever, generator: Generator, scorer: SentenceScorer, settings: Settings):
         self.retriever = retriever
         self.generator = generator
-        self.min_relevance = min_relevance
+        self.scorer = scorer
+        self.settings = settings
 
     def stream(self, question: str, history: list[dict], k: int | None = None,
                filters: Filters | None = None) -> Iterator[Token | Answer]:
@@ -68,14 +71,19 @@ class Chain:
         timings["retrieve"] = time.perf_counter() - mark
         debug = {"backend": self.generator.name, "standalone_question": standalone,
                  "passages": [_passage_debug(p) for p in passages]}
-        if not passages or max(p.dense_score for p in passages) < self.min_relevance:
+        reason = _refusal_reason(standalone, passages, self.settings.min_relevance)
+        if reason:
             timings["total"] = time.perf_counter() - started
-            debug["refusal_reason"] = "no passage is close enough to the question"
+            debug["refusal_reason"] = reason
             yield Answer(REFUSAL, True, [], _rounded(timings), debug)
             return
         mark = time.perf_counter()
+        shown = passages
+        if self.generator.reads_prompt:
+            shown = self.scorer.focus(standalone, passages, self.settings.passage_tokens)
+            timings["focus"] = time.perf_counter() - mark
         raw: list[str] = []
-        for text in self.generator.stream(standalone, passages):
+        for text in self.generator.stream(standalone, shown):
             if not raw:
                 timings["first_token"] = time.perf_counter() - started
             raw.append(text)
@@ -89,9 +97,21 @@ class Chain:
         yield Answer(grounded.text, grounded.refused, grounded.citations, _rounded(timings), debug)
 
 
+def _refusal_reason(question: str, passages: list[Passage], min_relevance: float) -> str | None:
+    """Why no generation is worth trying, or None. Cheap checks that keep a model from guessing."""
+    if not passages:
+        return "no articles match (is anything ingested? are the filters too narrow?)"
+    if not any(p.dense_score >= min_relevance or p.keyword_hit for p in passages):
+        return "no passage is close enough to the question"
+    missing = missing_names(question, " ".join(p.text for p in passages))
+    if missing:
+        return f"the passages never mention {', '.join(sorted(missing))}"
+    return None
+
+
 def _passage_debug(p: Passage) -> dict:
     return {"n": p.n, "source": p.source, "chunk": p.metadata.get("chunk"), "score": round(p.score, 4),
-            "dense_score": round(p.dense_score, 4)}
+            "dense_score": round(p.dense_score, 4), "keyword": p.keyword_hit}
 
 
 def _rounded(timings: dict[str, float]) -> dict[str, float]:

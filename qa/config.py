@@ -44,6 +44,7 @@ class Settings(BaseSettings):
     # Retrieval
     top_k: int = 5
     fetch_k: int = 20
+    passage_tokens: int = Field(70, description="prompt budget per passage for the local LLM (best sentences)")
     min_relevance: float = Field(0.35, description="below this dense similarity a passage is treated as off topic")
 
     # Generation

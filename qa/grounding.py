@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from qa.text import numbers, sentence_spans, sentences, terms
+from qa.text import STOP, numbers, sentence_spans, sentences, terms
 from qa.types import Citation, Passage
 
 REFUSAL = "The articles don't say."
@@ -34,6 +34,27 @@ class Grounded:
     unsupported: list[str] = field(default_factory=list)
 
 
+_NAME = re.compile(r"\b[A-Z][a-zA-Z’'-]+|\b[A-Z]{2,}\b")
+
+
+def names(text: str) -> set[str]:
+    """Capitalised words that are not sentence openers or stop words: people, places, organisations."""
+    found = set()
+    for sentence in sentences(text):
+        for match in _NAME.finditer(sentence):
+            word = match.group().rstrip("’'s").rstrip("’'")
+            if match.start() == 0 or word.lower() in STOP or len(word) < 3:
+                continue
+            found.add(word.lower())
+    return found
+
+
+def missing_names(claim: str, passage: str) -> set[str]:
+    """Names in `claim` that `passage` never mentions (case-insensitive, as whole-word prefixes)."""
+    text = passage.lower()
+    return {n for n in names(claim) if not re.search(rf"\b{re.escape(n)}", text)}
+
+
 def is_refusal(text: str) -> bool:
     return bool(_REFUSAL_LIKE.search(text))
 
@@ -56,8 +77,8 @@ def best_support(claim: str, passage: str) -> Support:
             if score > best_score:
                 best_score, best = score, (spans[i][0], spans[j][1])
     quote = passage[best[0]:best[1]]
-    if numbers(claim) - numbers(quote):
-        best_score = min(best_score, SUPPORT_THRESHOLD - 0.01)  # a number the span does not state
+    if numbers(claim) - numbers(quote) or missing_names(claim, passage):
+        best_score = min(best_score, SUPPORT_THRESHOLD - 0.01)  # a number or a name the passage lacks
     return Support(quote, max(0.0, best_score))
 
 

@@ -112,12 +112,14 @@ class Retriever:
         query_vector = self.embeddings.embed_query(query)
         dense = [(c, s) for c, s in self._dense(query_vector, filters) if filters.accepts(c.metadata)]
         keyword = [(c, s) for c, s in self.keyword.search(query, self.fetch_k * 3) if filters.accepts(c.metadata)]
-        fused = self._fuse(dense[:self.fetch_k], keyword[:self.fetch_k])
-        fused = self._collapse(fused)
-        chosen = self._mmr(fused, query_vector, k)
-        dense_score = {c.id: s for c, s in dense}
-        return [Passage(n, c.id, c.text, c.metadata, score, dense_score.get(c.id, 0.0))
-                for n, (c, score) in enumerate(chosen, start=1)]
+        fused = self._collapse(self._fuse(dense[:self.fetch_k], keyword[:self.fetch_k]))
+        if not fused:
+            return []
+        vectors = self._vectors([c.id for c, _ in fused])
+        similarity = vectors @ np.asarray(query_vector, dtype=np.float32)
+        keyword_ids = {c.id for c, _ in keyword}
+        return [Passage(n, c.id, c.text, c.metadata, score, float(similarity[i]), c.id in keyword_ids)
+                for n, (i, (c, score)) in enumerate(self._mmr(fused, vectors, k), start=1)]
 
     @staticmethod
     def _fuse(*rankings: list[tuple[StoredChunk, float]]) -> list[tuple[StoredChunk, float]]:
@@ -139,10 +141,11 @@ class Retriever:
                 kept.append((chunk, score, shingles))
         return [(c, s) for c, s, _ in kept]
 
-    def _mmr(self, ranked: list[tuple[StoredChunk, float]], query_vector: list[float], k: int):
+    @staticmethod
+    def _mmr(ranked: list[tuple[StoredChunk, float]], vectors: np.ndarray, k: int):
+        """(index, item) pairs of the k chosen, in order of choice."""
         if len(ranked) <= k:
-            return ranked
-        vectors = self._vectors([c.id for c, _ in ranked])
+            return list(enumerate(ranked))
         relevance = np.array([s for _, s in ranked])
         relevance = relevance / relevance.max()
         chosen: list[int] = [0]
@@ -152,7 +155,7 @@ class Retriever:
             score = MMR_LAMBDA * relevance - (1 - MMR_LAMBDA) * penalty
             score[chosen] = -np.inf
             chosen.append(int(score.argmax()))
-        return [ranked[i] for i in chosen]
+        return [(i, ranked[i]) for i in chosen]
 
     def _vectors(self, ids: list[str]) -> np.ndarray:
         found = self.store.collection.get(ids=ids, include=["embeddings"])

@@ -10,6 +10,7 @@ from pathlib import Path
 from qa.chain import Chain, Token, clean_history, clean_question
 from qa.config import Settings, get_settings
 from qa.embeddings import get_embeddings
+from qa.focus import SentenceScorer
 from qa.ingestion import pipeline
 from qa.llm import Generator, make_generator
 from qa.retrieval import Filters, Retriever
@@ -23,6 +24,7 @@ class Service:
         self.embeddings = get_embeddings(settings.embedder)
         self.store = Store(settings, self.embeddings)
         self.retriever = Retriever(self.store, self.embeddings, settings.top_k, settings.fetch_k)
+        self.scorer = SentenceScorer(self.embeddings)
         self._generators: dict[str, Generator] = {}
         self._lock = threading.Lock()
 
@@ -30,7 +32,7 @@ class Service:
         backend = backend or self.settings.backend
         with self._lock:
             if backend not in self._generators:
-                self._generators[backend] = make_generator(self.settings, backend)
+                self._generators[backend] = make_generator(self.settings, self.scorer, backend)
             return self._generators[backend]
 
     def stream(self, question: str, history: list[dict] | None = None, k: int | None = None,
@@ -39,7 +41,7 @@ class Service:
         history = clean_history(history, self.settings.max_history_turns, self.settings.max_question_chars)
         if not isinstance(filters, Filters):
             filters = Filters.from_dict(filters)
-        chain = Chain(self.retriever, self.generator(backend), self.settings.min_relevance)
+        chain = Chain(self.retriever, self.generator(backend), self.scorer, self.settings)
         yield from chain.stream(question, history, k=k, filters=filters)
 
     def answer(self, question: str, **kwargs) -> Answer:

@@ -12,7 +12,7 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)]*\s+(?=[\"“‘(\[]?[A-Z0-9])
 _ABBREVIATION = re.compile(r"(?:\b(?:[A-Z]\.){1,3}|\b(?:Mr|Mrs|Ms|Dr|St|Gen|Col|Lt|Sen|Rep|Gov|Jan|Feb|Aug|Sept|Oct|"
                            r"Nov|Dec|No|vs|etc|Inc|Corp)\.)$")
 _WORD = re.compile(r"[A-Za-z0-9]+(?:[’'][a-z]+)?")
-_STOP = set(STOPWORDS_EN) | {"did", "does", "say", "said", "says", "according", "article", "articles", "what",
+STOP = set(STOPWORDS_EN) | {"did", "does", "say", "said", "says", "according", "article", "articles", "what",
                              "who", "whom", "which", "when", "where", "why", "how", "tell", "told"}
 
 
@@ -55,7 +55,7 @@ def terms(text: str) -> set[str]:
     """Stemmed content words (no stop words), numbers kept."""
     words = [w.lower().replace("’", "'") for w in _WORD.findall(text)]
     words = [w.split("'")[0] for w in words]
-    return set(_stemmer().stemWords([w for w in words if w not in _STOP and (len(w) > 2 or w.isdigit())]))
+    return set(_stemmer().stemWords([w for w in words if w not in STOP and (len(w) > 2 or w.isdigit())]))
 
 
 def numbers(text: str) -> set[str]:

@@ -40,7 +40,8 @@ class Passage:
     text: str
     metadata: dict[str, str | int]
     score: float = 0.0
-    dense_score: float = 0.0
+    dense_score: float = 0.0  # cosine similarity to the question
+    keyword_hit: bool = False  # also found by BM25
 
     @property
     def source(self) -> str:

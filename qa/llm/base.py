@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from typing import Protocol
 
 from qa.config import Settings
+from qa.focus import SentenceScorer
 from qa.types import Passage
 
 
@@ -15,6 +16,7 @@ class GeneratorError(RuntimeError):
 
 class Generator(Protocol):
     name: str
+    reads_prompt: bool  # True: passages are trimmed to their best sentences before generation
 
     def stream(self, question: str, passages: list[Passage]) -> Iterator[str]:
         """Answer text, token by token, citing passages as [n]."""
@@ -23,12 +25,12 @@ class Generator(Protocol):
         """A standalone version of a follow-up question."""
 
 
-def make_generator(settings: Settings, backend: str | None = None) -> Generator:
+def make_generator(settings: Settings, scorer: SentenceScorer, backend: str | None = None) -> Generator:
     backend = backend or settings.backend
     if backend == "extractive":
         from qa.llm.extractive import ExtractiveGenerator
 
-        return ExtractiveGenerator()
+        return ExtractiveGenerator(scorer)
     if backend == "llamacpp":
         from qa.llm.llamacpp import llamacpp_generator
 

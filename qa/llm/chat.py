@@ -11,11 +11,13 @@ from langchain_core.output_parsers import StrOutputParser
 
 from qa.llm import prompts
 from qa.llm.base import GeneratorError
-from qa.llm.extractive import ExtractiveGenerator
+from qa.llm.extractive import needs_context
 from qa.types import Passage
 
 
 class ChatGenerator:
+    reads_prompt = True
+
     def __init__(self, name: str, model: BaseChatModel, prompts_dir: Path, serialize: bool):
         self.name = name
         self.model = model
@@ -36,7 +38,7 @@ class ChatGenerator:
                 raise GeneratorError(f"the {self.name} generator failed: {exc}") from exc
 
     def condense(self, question: str, history: list[dict]) -> str:
-        if not history or ExtractiveGenerator().condense(question, history) == question:
+        if not history or not needs_context(question, history):
             return question  # cheap path: nothing in the question leans on the conversation
         inputs = {"history": prompts.format_history(history[-6:]), "question": question}
         with self._locked():

@@ -5,55 +5,56 @@ want answers with no model at all."""
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Iterator
 
+from qa.focus import SentenceScorer
 from qa.grounding import REFUSAL
-from qa.text import sentences, terms
+from qa.text import terms
 from qa.types import Passage
 
-MIN_COVERAGE = 0.5  # idf-weighted share of the question's content words a sentence must contain
-SECOND_ANSWER = 0.85  # a sentence from another passage scoring this close to the best is shown too
+MIN_SCORE = 0.45  # below this the best sentence does not answer the question: refuse
+SECOND_ANSWER = 0.9  # a sentence from another article scoring this close to the best is shown too
 _FOLLOWUP = re.compile(r"\b(he|she|it|they|them|his|her|its|their|that|this|those|these|there|then|the same)\b",
                        re.IGNORECASE)
 
 
 class ExtractiveGenerator:
     name = "extractive"
+    reads_prompt = False
+
+    def __init__(self, scorer: SentenceScorer):
+        self.scorer = scorer
 
     def stream(self, question: str, passages: list[Passage]) -> Iterator[str]:
         yield self.answer(question, passages)
 
     def answer(self, question: str, passages: list[Passage]) -> str:
-        wanted = terms(question)
-        candidates = [(p, s, terms(s)) for p in passages for s in sentences(p.text)]
-        if not wanted or not candidates:
+        scored = [s for s in self.scorer.score(question, passages) if len(s.sentence.split()) >= 4]
+        scored.sort(key=lambda s: (-s.score, s.passage.n))
+        if not scored or scored[0].score < MIN_SCORE:
             return REFUSAL
-        idf = _idf(wanted, [t for _, _, t in candidates])
-        total = sum(idf.values())
-        scored = sorted(((sum(idf[w] for w in wanted & t) / total, -p.n, p, s) for p, s, t in candidates),
-                        key=lambda item: (item[0], item[1]), reverse=True)
-        best_score, _, best_passage, best_sentence = scored[0]
-        if best_score < MIN_COVERAGE:
-            return REFUSAL
-        lines = [f"{best_sentence} [{best_passage.n}]"]
-        for score, _, passage, sentence in scored[1:]:
-            if score < best_score * SECOND_ANSWER:
+        best = scored[0]
+        lines = [f"{best.sentence} [{best.passage.n}]"]
+        for other in scored[1:]:
+            if other.score < best.score * SECOND_ANSWER:
                 break
-            if passage.source != best_passage.source:
-                lines.append(f"{sentence} [{passage.n}]")
+            if other.passage.source != best.passage.source:
+                lines.append(f"{other.sentence} [{other.passage.n}]")
                 break
         return " ".join(lines)
 
     def condense(self, question: str, history: list[dict]) -> str:
-        """Cheap rewrite: a follow-up that leans on the conversation borrows the previous question."""
-        previous = [turn["content"] for turn in history if turn.get("role") == "user"]
-        if previous and (_FOLLOWUP.search(question) or len(terms(question)) <= 2):
-            return f"{previous[-1]} {question}"
-        return question
+        return cheap_condense(question, history)
 
 
-def _idf(wanted: set[str], documents: list[set[str]]) -> dict[str, float]:
-    n = len(documents)
-    return {w: math.log(1 + (n + 1) / (1 + sum(w in d for d in documents))) for w in wanted}
+def cheap_condense(question: str, history: list[dict]) -> str:
+    """A follow-up that leans on the conversation ("and he?") borrows the previous question."""
+    previous = [turn["content"] for turn in history if turn.get("role") == "user"]
+    if previous and (_FOLLOWUP.search(question) or len(terms(question)) <= 2):
+        return f"{previous[-1]} {question}"
+    return question
+
+
+def needs_context(question: str, history: list[dict]) -> bool:
+    return cheap_condense(question, history) != question

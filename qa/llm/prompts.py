@@ -31,9 +31,10 @@ def condense_prompt(prompts_dir: Path) -> PromptTemplate:
 
 
 def header(passage: Passage) -> str:
+    """Who published it and when; titles are left out to keep the prompt short."""
     m = passage.metadata
-    parts = [m.get("title"), m.get("publisher"), m.get("published")]
-    return " — ".join(str(p) for p in parts if p)
+    parts = [m.get("publisher"), m.get("published")]
+    return "(" + ", ".join(str(p) for p in parts if p) + ")" if any(parts) else ""
 
 
 def format_passages(prompts_dir: Path, passages: list[Passage]) -> str:
