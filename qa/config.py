@@ -20,6 +20,8 @@ OFFLINE_ENV = {
     "ANONYMIZED_TELEMETRY": "False",
     "GRADIO_ANALYTICS_ENABLED": "False",
     "TOKENIZERS_PARALLELISM": "false",
+    "HF_HUB_DISABLE_PROGRESS_BARS": "1",
+    "TRANSFORMERS_VERBOSITY": "error",
 }
 for _key, _value in OFFLINE_ENV.items():
     os.environ.setdefault(_key, _value)

