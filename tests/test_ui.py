@@ -1,0 +1,64 @@
+"""The real app (python app.py) on 127.0.0.1, driven through gradio_client and plain HTTP."""
+
+import os
+import subprocess
+import sys
+import time
+
+import httpx
+import pytest
+from gradio_client import Client
+
+from qa.config import PROJECT_ROOT
+from tests.conftest import free_port, raw_text
+
+pytestmark = pytest.mark.server
+
+
+@pytest.fixture(scope="module")
+def app_url(tmp_path_factory):
+    port = free_port()
+    env = {**os.environ, "QA_STORE_PATH": str(tmp_path_factory.mktemp("ui") / "store"),
+           "QA_BACKEND": "extractive", "QA_PORT": str(port)}
+    process = subprocess.Popen([sys.executable, "app.py"], cwd=PROJECT_ROOT, env=env,
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 180
+    while time.time() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"app exited early: {process.stdout.read()}")
+        try:
+            if httpx.get(f"{url}/healthz", timeout=2).status_code == 200:
+                break
+        except httpx.HTTPError:
+            time.sleep(1)
+    else:
+        process.kill()
+        pytest.fail("app did not start within 180 s")
+    yield url
+    process.terminate()
+    process.wait(timeout=30)
+
+
+def test_ask_endpoint_returns_a_cited_answer(app_url):
+    result = Client(app_url, verbose=False).predict("Where is the NATO-Russia Council meeting?", "extractive",
+                                                    api_name="/ask")
+    assert not result["refused"] and "Brussels" in result["answer"]
+    assert all(c["quote"] in raw_text(c["source"]) for c in result["citations"])
+
+
+def test_chat_endpoint_streams_into_the_chat_and_fills_the_sources_panel(app_url):
+    client = Client(app_url, verbose=False)
+    messages, sources, box = client.predict("How many troops has Russia gathered near Ukraine?", [],
+                                            "extractive", api_name="/chat")
+    assert messages[-1]["role"] == "assistant" and "100,000" in str(messages[-1]["content"])
+    assert "[1]" in sources or "[2]" in sources
+    assert box == ""
+
+
+def test_http_answer_api_and_health(app_url):
+    assert httpx.get(f"{app_url}/readyz").json()["chunks"] > 0
+    response = httpx.post(f"{app_url}/api/answer", json={"question": "Who is Melinda Haring?",
+                                                         "backend": "extractive"}, timeout=60)
+    assert response.status_code == 200 and response.json()["citations"]
+    assert httpx.post(f"{app_url}/api/answer", json={"question": " "}).status_code == 422
