@@ -90,6 +90,35 @@ def cmd_model(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_eval(args: argparse.Namespace) -> int:
+    from qa.eval import dataset, gate, report, runner
+
+    if args.compare:
+        first, second = (json.loads(Path(p).read_text()) for p in args.compare)
+        report.compare(first, second)
+        return 0
+    if not args.questions:
+        raise SystemExit("qa eval: give a question file (JSONL) or --compare A.json B.json")
+    from qa.service import get_service
+
+    questions = dataset.load(Path(args.questions))
+    if args.ids:
+        wanted = set(args.ids.split(","))
+        questions = [q for q in questions if q.id in wanted]
+    service = get_service()
+    service.ensure_seeded(show_progress=True)
+    result = runner.run(service, questions, backend=args.backend, k=args.k, label=args.label or "")
+    report.print_table(result)
+    out = Path(args.out or f"eval/runs/{result['meta']['backend']}")
+    print(f"report: {report.write(result, out)} and {out / 'report.md'}")
+    if args.gate:
+        problems = gate.failures(result["metrics"], gate.load_thresholds(Path(args.thresholds), args.gate))
+        for problem in problems:
+            print(f"gate {args.gate}: {problem}", file=sys.stderr)
+        return 1 if problems else 0
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="qa", description="Cited answers from your news articles.")
     sub = root.add_subparsers(dest="command", required=True)
@@ -114,12 +143,24 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int)
     serve.set_defaults(run=cmd_serve)
     sub.add_parser("model", help="assemble and verify the local model").set_defaults(run=cmd_model)
+    ev = sub.add_parser("eval", help="evaluate answers against a question set (JSONL)")
+    ev.add_argument("questions", nargs="?")
+    ev.add_argument("--backend", choices=["llamacpp", "extractive", "openai"])
+    ev.add_argument("--k", type=int)
+    ev.add_argument("--out", help="report folder (default eval/runs/BACKEND)")
+    ev.add_argument("--ids", help="only these question ids, comma-separated")
+    ev.add_argument("--label", help="a name for this run in comparisons")
+    ev.add_argument("--gate", help="fail (exit 1) below the thresholds of this name in --thresholds")
+    ev.add_argument("--thresholds", default=str(Path(__file__).resolve().parent.parent / "eval" / "thresholds.json"))
+    ev.add_argument("--compare", nargs=2, metavar=("A.json", "B.json"), help="what changed between two runs")
+    ev.set_defaults(run=cmd_eval)
     return root
 
 
 def main(argv: list[str] | None = None) -> int:
     from qa.chain import QuestionError
     from qa.embeddings import EmbedderError
+    from qa.eval.dataset import QuestionSetError
     from qa.llm.base import GeneratorError
     from qa.llm.model_files import ModelError
     from qa.store import StoreError
@@ -127,7 +168,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
         return args.run(args)
-    except (QuestionError, StoreError, GeneratorError, ModelError, EmbedderError) as exc:
+    except (QuestionError, StoreError, GeneratorError, ModelError, EmbedderError, QuestionSetError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

@@ -55,12 +55,20 @@ def missing_names(claim: str, passage: str) -> set[str]:
     return {n for n in names(claim) if not re.search(rf"\b{re.escape(n)}", text)}
 
 
+def about(passage: Passage) -> str:
+    """The metadata a claim or question may name ("according to BNN", "the 10 January article")."""
+    return " ".join(str(passage.metadata.get(k, "")) for k in ("title", "publisher", "author", "published"))
+
+
 def is_refusal(text: str) -> bool:
     return bool(_REFUSAL_LIKE.search(text))
 
 
-def best_support(claim: str, passage: str) -> Support:
-    """The contiguous span of `passage` (one sentence, or two adjacent ones) that best covers `claim`."""
+def best_support(claim: str, passage: str, about: str = "") -> Support:
+    """The contiguous span of `passage` (one sentence, or two adjacent ones) that best covers `claim`.
+
+    `about` (publisher, author, date) counts for names only: "according to BNN" is fine when the
+    passage comes from BNN."""
     wanted = terms(claim)
     if not wanted:
         return Support("", 0.0)
@@ -77,7 +85,7 @@ def best_support(claim: str, passage: str) -> Support:
             if score > best_score:
                 best_score, best = score, (spans[i][0], spans[j][1])
     quote = passage[best[0]:best[1]]
-    if numbers(claim) - numbers(quote) or missing_names(claim, passage):
+    if numbers(claim) - numbers(quote) - numbers(about) or missing_names(claim, f"{passage} {about}"):
         best_score = min(best_score, SUPPORT_THRESHOLD - 0.01)  # a number or a name the passage lacks
     return Support(quote, max(0.0, best_score))
 
@@ -94,11 +102,11 @@ def _split_claims(text: str) -> list[tuple[str, list[int]]]:
 
 def _cite(claim: str, cited: list[int], by_n: dict[int, Passage]) -> dict[int, Support]:
     """Supports for the valid cited passages; if none holds, the best passage that does (a miscitation)."""
-    found = {n: best_support(claim, by_n[n].text) for n in cited if n in by_n}
+    found = {n: best_support(claim, by_n[n].text, about(by_n[n])) for n in cited if n in by_n}
     good = {n: s for n, s in found.items() if s.score >= SUPPORT_THRESHOLD}
     if good:
         return good
-    others = {n: best_support(claim, p.text) for n, p in by_n.items() if n not in found}
+    others = {n: best_support(claim, p.text, about(p)) for n, p in by_n.items() if n not in found}
     best = max(others.items(), key=lambda item: item[1].score, default=None)
     return {best[0]: best[1]} if best and best[1].score >= SUPPORT_THRESHOLD else {}
 

@@ -4,6 +4,8 @@ Rules work on whole lines, so every sentence that survives is byte-for-byte the 
 file: quotes shown to readers can always be found in the original article. Each rule has a name
 (reported per article) and is listed in the README. Two kinds:
 
+Bylines and date lines stay in the text: "who wrote it" and "when" are facts a reader may ask about.
+
 * drop: the line is removed (a cross-link, an ad, a share prompt, a repeated line);
 * cut: the line starts the page furniture after the article (comments, author bio, "you may also
   like"), so it and everything after it is removed.
@@ -28,12 +30,6 @@ def _rx(pattern: str) -> re.Pattern[str]:
 
 
 RULES: tuple[Rule, ...] = (
-    Rule("byline", "drop", re.compile(r"^(?i:by:?|written by)\s+[A-Z][\w.'-]*(\s+[A-Z][\w.'-]*){0,4}$"),
-         "author line such as 'By: Jane Doe' (kept as metadata)"),
-    Rule("dateline", "drop",
-         re.compile(r"^((?i:published|updated|status|posted|date)\s*:?\s.*\d{4}.*|"
-                    r"\d{1,2}\s\w{3,9},?\s\d{4}(\s*\|.*)?|\w{3,9}\s\d{1,2},\s\d{4}(\s*\|.*)?)$"),
-         "publication date line such as 'Published: January 13, 2024' (kept as metadata)"),
     Rule("scraper-header", "drop", _rx(r"^\s*date \d{4}-\d{2}-\d{2}\b.*$"),
          "crawler header line such as 'date 2024-01-13 en English'"),
     Rule("site-tagline", "drop", _rx(r"^just another wordpress site$"), "default CMS tagline"),
@@ -102,7 +98,7 @@ def clean(text: str, keep_lines: int = 3) -> Cleaned:
         nonblank += 1
         rule = _match(line)
         if rule and rule.name == "author-bio" and _BYLINE.match(_next_nonblank(lines, i)):
-            rule = None  # byline label; the metadata step reads and drops the byline itself
+            fired.append("byline-label")  # a lone "author" label above "By: ..."; the byline itself stays
             continue
         if rule and rule.kind == "cut" and nonblank > keep_lines:
             fired.append(rule.name)

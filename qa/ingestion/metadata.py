@@ -69,7 +69,8 @@ def find_title(lines: list[str]) -> str | None:
     """The first line that reads like a headline: 3 to 25 words, not boilerplate, not a date."""
     for line in lines[:12]:
         words = line.split()
-        if 3 <= len(words) <= 25 and not _is_boilerplate(line) and not _DATE_LINE.match(line):
+        if 3 <= len(words) <= 25 and not _is_boilerplate(line) and not _DATE_LINE.match(line) \
+                and not _AUTHOR.match(line):
             return line.rstrip(".")
     return None
 

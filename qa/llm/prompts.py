@@ -33,7 +33,7 @@ def condense_prompt(prompts_dir: Path) -> PromptTemplate:
 def header(passage: Passage) -> str:
     """Who published it and when; titles are left out to keep the prompt short."""
     m = passage.metadata
-    parts = [m.get("publisher"), m.get("published")]
+    parts = [m.get("publisher"), m.get("published"), f"by {m['author']}" if m.get("author") else None]
     return "(" + ", ".join(str(p) for p in parts if p) + ")" if any(parts) else ""
 
 

@@ -1,0 +1,97 @@
+"""Scoring one answer against its question, and aggregating a run."""
+
+from __future__ import annotations
+
+import re
+import statistics
+import unicodedata
+from collections import defaultdict
+from pathlib import Path
+
+from qa.eval.dataset import TYPES, Question
+
+
+def normalise(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text).lower().replace("’", "'").replace("‘", "'")
+    text = re.sub(r"[^\w\s]", " ", text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def contains_any(answer: str, accept: tuple[str, ...]) -> bool:
+    haystack = f" {normalise(answer)} "
+    return any(f" {normalise(a)} " in haystack or normalise(a) in haystack for a in accept if normalise(a))
+
+
+def file_name(source: str) -> str:
+    return Path(source).name
+
+
+def score(question: Question, answer: dict, source_text) -> dict:
+    """Per-question record. `source_text(source)` returns an article's text, for quote support."""
+    gold = {file_name(s) for s in question.sources}
+    retrieved = [file_name(p["source"]) for p in answer.get("debug", {}).get("passages", [])]
+    cited = [file_name(c["source"]) for c in answer["citations"]]
+    refused = bool(answer["refused"])
+    if question.answerable:
+        correct = not refused and contains_any(answer["answer"], question.accept)
+    else:
+        correct = refused
+    first_gold = next((i for i, s in enumerate(retrieved, start=1) if s in gold), None)
+    return {
+        "id": question.id, "type": question.type, "question": question.question,
+        "answer": answer["answer"], "refused": refused, "correct": correct,
+        "both_versions": (question.type == "conflict" and not refused and contains_any(answer["answer"], question.accept)
+                          and contains_any(answer["answer"], question.accept_other)),
+        "gold_sources": sorted(gold), "retrieved": retrieved, "cited": cited,
+        "recall": len(gold & set(retrieved)) / len(gold) if gold else None,
+        "rr": 1 / first_gold if first_gold else 0.0,
+        "cited_gold": sum(s in gold for s in cited),
+        "cited_recall": len(gold & set(cited)) / len(gold) if gold else None,
+        "quotes_supported": sum(bool(c["quote"]) and c["quote"] in source_text(c["source"]) for c in answer["citations"]),
+        "citations": len(cited),
+        "first_token": answer["timings"].get("first_token", answer["timings"].get("total")),
+        "total": answer["timings"].get("total"),
+        "standalone_question": answer.get("debug", {}).get("standalone_question"),
+    }
+
+
+def _mean(values: list[float]) -> float | None:
+    return round(statistics.fmean(values), 4) if values else None
+
+
+def _percentile(values: list[float], q: float) -> float | None:
+    if not values:
+        return None
+    ordered = sorted(values)
+    return round(ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))], 3)
+
+
+def aggregate(records: list[dict]) -> dict:
+    answerable = [r for r in records if r["type"] != "unanswerable"]
+    unanswerable = [r for r in records if r["type"] == "unanswerable"]
+    conflicts = [r for r in records if r["type"] == "conflict"]
+    citations = sum(r["citations"] for r in answerable)
+    all_citations = sum(r["citations"] for r in records)
+    by_type = defaultdict(list)
+    for r in records:
+        by_type[r["type"]].append(r["correct"])
+    firsts = [r["first_token"] for r in records if r["first_token"] is not None and not r["refused"]]
+    totals = [r["total"] for r in records if r["total"] is not None]
+    return {
+        "questions": len(records),
+        "accuracy": _mean([r["correct"] for r in records]),
+        "accuracy_by_type": {t: _mean(by_type[t]) for t in TYPES if by_type[t]},
+        "answer_accuracy": _mean([r["correct"] for r in answerable]),
+        "conflict_both_versions": _mean([r["both_versions"] for r in conflicts]),
+        "refusal_accuracy": _mean([r["refused"] for r in unanswerable]),
+        "false_refusal_rate": _mean([r["refused"] for r in answerable]),
+        "recall_at_k": _mean([r["recall"] for r in answerable if r["recall"] is not None]),
+        "mrr": _mean([r["rr"] for r in answerable if r["recall"] is not None]),
+        "citation_precision": round(sum(r["cited_gold"] for r in answerable) / citations, 4) if citations else None,
+        "citation_recall": _mean([r["cited_recall"] for r in answerable if r["cited_recall"] is not None]),
+        "quote_support": round(sum(r["quotes_supported"] for r in records) / all_citations, 4) if all_citations else None,
+        "latency_first_token_p50": _percentile(firsts, 0.5),
+        "latency_first_token_p95": _percentile(firsts, 0.95),
+        "latency_total_p50": _percentile(totals, 0.5),
+        "latency_total_p95": _percentile(totals, 0.95),
+    }

@@ -1,0 +1,43 @@
+"""Run a question set through the same path as qa.answer (models loaded once), with progress."""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import lru_cache
+from pathlib import Path
+
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from qa.eval.dataset import Question
+from qa.eval.metrics import aggregate, score
+from qa.ingestion.pipeline import source_path
+from qa.service import Service
+
+
+def run(service: Service, questions: list[Question], backend: str | None = None, k: int | None = None,
+        label: str = "", show_progress: bool = True) -> dict:
+    backend = backend or service.settings.backend
+    service.generator(backend)  # load once, before the clock starts on the first question
+    text_of = lru_cache(maxsize=None)(lambda source: _source_text(service, source))
+    records = []
+    columns = (TextColumn(f"eval {backend}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+               TextColumn("{task.description}"))
+    with Progress(*columns, disable=not show_progress, transient=True) as progress:
+        task = progress.add_task("", total=len(questions))
+        for question in questions:
+            progress.update(task, description=question.id)
+            answer = service.answer(question.question, history=list(question.history), k=k, backend=backend)
+            records.append(score(question, answer.to_dict(), text_of))
+            progress.advance(task)
+    meta = {"label": label, "backend": backend, "k": k or service.settings.top_k,
+            "embedder": service.settings.embedder, "date": dt.datetime.now().isoformat(timespec="seconds"),
+            "chunks": service.store.count()}
+    return {"meta": meta, "metrics": aggregate(records), "records": records}
+
+
+def _source_text(service: Service, source: str) -> str:
+    """The original file when it is still there (quotes must be verbatim in it), else the stored text."""
+    path = source_path(source)
+    if path.exists():
+        return path.read_text(encoding="utf-8", errors="replace")
+    return service.store.article_text(source)
