@@ -90,7 +90,7 @@ class Chain:
             yield Token(text)
         timings["generate"] = time.perf_counter() - mark
         mark = time.perf_counter()
-        grounded = ground("".join(raw), passages)
+        grounded = ground("".join(raw), passages, standalone)
         timings["ground"] = time.perf_counter() - mark
         timings["total"] = time.perf_counter() - started
         debug |= {"raw_answer": "".join(raw), "unsupported": grounded.unsupported}

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from qa.text import STOP, numbers, sentence_spans, sentences, terms
+from qa.text import STOP, fits_answer_type, numbers, sentence_spans, sentences, terms
 from qa.types import Citation, Passage
 
 REFUSAL = "The articles don't say."
@@ -111,7 +111,20 @@ def _cite(claim: str, cited: list[int], by_n: dict[int, Passage]) -> dict[int, S
     return {best[0]: best[1]} if best and best[1].score >= SUPPORT_THRESHOLD else {}
 
 
-def ground(text: str, passages: list[Passage]) -> Grounded:
+ON_TOPIC = 0.5  # share of the question's content words an answer (with its quotes) must touch
+
+
+def answers_question(question: str, answer: str, quotes: list[str]) -> bool:
+    """A supported answer can still dodge the question ("Which Ukrainian official attended?" →
+    a sentence about a Russian general): it must share enough of the question's words and, for
+    "how many / who / when" questions, hold a number, a name or a time."""
+    wanted = terms(question)
+    if wanted and len(wanted & terms(" ".join([answer, *quotes]))) / len(wanted) < ON_TOPIC:
+        return False
+    return fits_answer_type(question, answer)
+
+
+def ground(text: str, passages: list[Passage], question: str | None = None) -> Grounded:
     by_n = {p.n: p for p in passages}
     kept: list[str] = []
     quotes: dict[int, Support] = {}
@@ -138,7 +151,10 @@ def ground(text: str, passages: list[Passage]) -> Grounded:
         return Grounded(REFUSAL, [], True, unsupported)
     order = list(dict.fromkeys(int(n) for line in kept for n in re.findall(r"\[(\d+)\]", line)))
     citations = [_citation(by_n[n], quotes[n].quote) for n in order]
-    return Grounded(" ".join(kept), citations, False, unsupported)
+    answer = " ".join(kept)
+    if question and not answers_question(question, answer, [c.quote for c in citations]):
+        return Grounded(REFUSAL, [], True, unsupported + [answer])
+    return Grounded(answer, citations, False, unsupported)
 
 
 def _with_markers(claim: str, ns: list[int]) -> str:

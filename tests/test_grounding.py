@@ -54,3 +54,14 @@ def test_refusal_phrases():
 def test_missing_names():
     assert missing_names("What did Emmanuel Macron say?", P1.text) == {"emmanuel", "macron"}
     assert missing_names("What did Ryabkov expect?", P2.text) == set()
+
+
+def test_an_answer_that_dodges_the_question_is_refused():
+    text = "Sergei Ryabkov heads the Russian side of the talks [2]."
+    assert not ground(text, [P1, P2], "Which Ukrainian official attended the talks in person?").citations
+    assert ground(text, [P1, P2], "Who heads the Russian side of the talks?").citations
+
+
+def test_how_many_needs_a_number():
+    text = "Russia has gathered troops along its border with Ukraine [1]."
+    assert ground(text, [P1], "How many troops has Russia gathered?").refused

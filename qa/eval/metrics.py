@@ -18,8 +18,10 @@ def normalise(text: str) -> str:
 
 
 def contains_any(answer: str, accept: tuple[str, ...]) -> bool:
+    """Any accept string occurs, normalised, starting at a word boundary ("deni" matches "denies";
+    "gun" does not match "begun")."""
     haystack = f" {normalise(answer)} "
-    return any(f" {normalise(a)} " in haystack or normalise(a) in haystack for a in accept if normalise(a))
+    return any(f" {normalise(a)}" in haystack for a in accept if normalise(a))
 
 
 def file_name(source: str) -> str:

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 from qa.focus import SentenceScorer
 from qa.grounding import REFUSAL
-from qa.text import terms
+from qa.text import fits_answer_type, terms
 from qa.types import Passage
 
 MIN_SCORE = 0.42  # below this no sentence answers the question: refuse (calibrated on eval/questions.jsonl)
@@ -47,26 +47,6 @@ class ExtractiveGenerator:
 
     def condense(self, question: str, history: list[dict]) -> str:
         return cheap_condense(question, history)
-
-
-_NUMBER_QUESTION = re.compile(r"^\s*how (many|much|long|old|far)\b", re.IGNORECASE)
-_WHO_QUESTION = re.compile(r"^\s*who(m|se)?\b", re.IGNORECASE)
-_WHEN_QUESTION = re.compile(r"^\s*when\b", re.IGNORECASE)
-_TIME_WORDS = re.compile(r"\d|\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|yesterday|"
-                         r"tomorrow|week|month|year|january|february|march|april|may|june|july|august|"
-                         r"september|october|november|december|since|ago)\b", re.IGNORECASE)
-
-
-def fits_answer_type(question: str, sentence: str) -> bool:
-    """A "how many" answer holds a number, a "who" answer a name, a "when" answer a time."""
-    if _NUMBER_QUESTION.search(question):
-        return bool(re.search(r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|dozen|hundred|thousand|"
-                              r"million|billion|half|double|single)\b", sentence, re.IGNORECASE))
-    if _WHO_QUESTION.search(question):
-        return bool(re.search(r"(?<!^)(?<![.!?] )\b[A-Z][a-z]+ [A-Z][a-z]+", sentence))
-    if _WHEN_QUESTION.search(question):
-        return bool(_TIME_WORDS.search(sentence))
-    return True
 
 
 def cheap_condense(question: str, history: list[dict]) -> str:
