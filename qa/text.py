@@ -72,11 +72,12 @@ _TIME_WORDS = re.compile(r"\d|\b(monday|tuesday|wednesday|thursday|friday|saturd
 
 def fits_answer_type(question: str, sentence: str) -> bool:
     """A "how many" answer holds a number, a "who" answer a name, a "when" answer a time."""
+    sentence = re.sub(r"\[\d+\]", "", sentence)  # citation markers are not numbers
     if _NUMBER_QUESTION.search(question):
         return bool(re.search(r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|dozen|hundred|thousand|"
                               r"million|billion|half|double|single)\b", sentence, re.IGNORECASE))
     if _WHO_QUESTION.search(question):
-        return bool(re.search(r"(?<!^)(?<![.!?] )\b[A-Z][a-z]+ [A-Z][a-z]+", sentence))
+        return any(m.group(1).lower() not in STOP for m in re.finditer(r"\b([A-Z][a-z]+) [A-Z][a-z]+", sentence))
     if _WHEN_QUESTION.search(question):
         return bool(_TIME_WORDS.search(sentence))
     return True
