@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from qa.config import Settings
 from qa.focus import SentenceScorer
-from qa.grounding import REFUSAL, about, ground, missing_names
+from qa.grounding import REFUSAL, about, ground, missing_names, names
 from qa.llm.base import Generator
 from qa.retrieval import Filters, Retriever
 from qa.types import Answer, Passage
@@ -103,9 +103,9 @@ def _refusal_reason(question: str, passages: list[Passage], min_relevance: float
         return "no articles match (is anything ingested? are the filters too narrow?)"
     if not any(p.dense_score >= min_relevance or p.keyword_hit for p in passages):
         return "no passage is close enough to the question"
-    missing = missing_names(question, " ".join(p.text + " " + about(p) for p in passages))
-    if missing:
-        return f"the passages never mention {', '.join(sorted(missing))}"
+    asked = names(question)
+    if asked and missing_names(question, " ".join(p.text + " " + about(p) for p in passages)) == asked:
+        return f"the passages never mention {', '.join(sorted(asked))}"
     return None
 
 

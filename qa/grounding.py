@@ -37,22 +37,26 @@ class Grounded:
 _NAME = re.compile(r"\b[A-Z][a-zA-Z’'-]+|\b[A-Z]{2,}\b")
 
 
+_NOT_NAMES = {"passage", "passages", "article", "articles", "according"}
+
+
 def names(text: str) -> set[str]:
     """Capitalised words that are not sentence openers or stop words: people, places, organisations."""
     found = set()
-    for sentence in sentences(text):
+    for sentence in sentences(re.sub(r"\[\d+\]", "", text)):
         for match in _NAME.finditer(sentence):
-            word = match.group().rstrip("’'s").rstrip("’'")
-            if match.start() == 0 or word.lower() in STOP or len(word) < 3:
+            word = match.group().rstrip("’'s").rstrip("’'").lower()
+            if match.start() == 0 or word in STOP or word in _NOT_NAMES or len(word) < 3:
                 continue
-            found.add(word.lower())
+            found.add(word)
     return found
 
 
 def missing_names(claim: str, passage: str) -> set[str]:
-    """Names in `claim` that `passage` never mentions (case-insensitive, as whole-word prefixes)."""
+    """Names in `claim` that `passage` never mentions. A shared five-letter start counts as a mention,
+    so spelling variants pass ("Sergey"/"Sergei") while an invented name does not."""
     text = passage.lower()
-    return {n for n in names(claim) if not re.search(rf"\b{re.escape(n)}", text)}
+    return {n for n in names(claim) if not re.search(rf"\b{re.escape(n[:5])}", text)}
 
 
 def about(passage: Passage) -> str:
@@ -67,8 +71,8 @@ def is_refusal(text: str) -> bool:
 def best_support(claim: str, passage: str, about: str = "") -> Support:
     """The contiguous span of `passage` (one sentence, or two adjacent ones) that best covers `claim`.
 
-    `about` (publisher, author, date) counts for names only: "according to BNN" is fine when the
-    passage comes from BNN."""
+    `about` (the other passages, publishers, authors, dates) counts for names and numbers only: a claim
+    may join facts from two passages ("Fomin escorted Sergei Ryabkov"), but never invent a name or a number."""
     wanted = terms(claim)
     if not wanted:
         return Support("", 0.0)
@@ -85,8 +89,8 @@ def best_support(claim: str, passage: str, about: str = "") -> Support:
             if score > best_score:
                 best_score, best = score, (spans[i][0], spans[j][1])
     quote = passage[best[0]:best[1]]
-    if numbers(claim) - numbers(quote) - numbers(about) or missing_names(claim, f"{passage} {about}"):
-        best_score = min(best_score, SUPPORT_THRESHOLD - 0.01)  # a number or a name the passage lacks
+    if numbers(claim) - numbers(f"{passage} {about}") or missing_names(claim, f"{passage} {about}"):
+        best_score = min(best_score, SUPPORT_THRESHOLD - 0.01)  # a number or a name no passage has
     return Support(quote, max(0.0, best_score))
 
 
@@ -102,11 +106,12 @@ def _split_claims(text: str) -> list[tuple[str, list[int]]]:
 
 def _cite(claim: str, cited: list[int], by_n: dict[int, Passage]) -> dict[int, Support]:
     """Supports for the valid cited passages; if none holds, the best passage that does (a miscitation)."""
-    found = {n: best_support(claim, by_n[n].text, about(by_n[n])) for n in cited if n in by_n}
+    context = " ".join(f"{p.text} {about(p)}" for p in by_n.values())
+    found = {n: best_support(claim, by_n[n].text, context) for n in cited if n in by_n}
     good = {n: s for n, s in found.items() if s.score >= SUPPORT_THRESHOLD}
     if good:
         return good
-    others = {n: best_support(claim, p.text, about(p)) for n, p in by_n.items() if n not in found}
+    others = {n: best_support(claim, p.text, context) for n, p in by_n.items() if n not in found}
     best = max(others.items(), key=lambda item: item[1].score, default=None)
     return {best[0]: best[1]} if best and best[1].score >= SUPPORT_THRESHOLD else {}
 
@@ -114,12 +119,12 @@ def _cite(claim: str, cited: list[int], by_n: dict[int, Passage]) -> dict[int, S
 ON_TOPIC = 0.5  # share of the question's content words an answer (with its quotes) must touch
 
 
-def answers_question(question: str, answer: str, quotes: list[str]) -> bool:
+def answers_question(question: str, answer: str, cited: list[str]) -> bool:
     """A supported answer can still dodge the question ("Which Ukrainian official attended?" →
-    a sentence about a Russian general): it must share enough of the question's words and, for
-    "how many / who / when" questions, hold a number, a name or a time."""
+    a sentence about a Russian general): with its cited passages it must share enough of the
+    question's words and, for "how many / who / when" questions, hold a number, a name or a time."""
     wanted = terms(question)
-    if wanted and len(wanted & terms(" ".join([answer, *quotes]))) / len(wanted) < ON_TOPIC:
+    if wanted and len(wanted & terms(" ".join([answer, *cited]))) / len(wanted) < ON_TOPIC:
         return False
     return fits_answer_type(question, answer)
 
@@ -152,7 +157,7 @@ def ground(text: str, passages: list[Passage], question: str | None = None) -> G
     order = list(dict.fromkeys(int(n) for line in kept for n in re.findall(r"\[(\d+)\]", line)))
     citations = [_citation(by_n[n], quotes[n].quote) for n in order]
     answer = " ".join(kept)
-    if question and not answers_question(question, answer, [c.quote for c in citations]):
+    if question and not answers_question(question, answer, [by_n[n].text + " " + about(by_n[n]) for n in order]):
         return Grounded(REFUSAL, [], True, unsupported + [answer])
     return Grounded(answer, citations, False, unsupported)
 

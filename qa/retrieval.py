@@ -57,6 +57,12 @@ def _jaccard(a: set, b: set) -> float:
     return len(a & b) / len(a | b) if a and b else 0.0
 
 
+def _keyword_text(chunk: StoredChunk) -> str:
+    """Chunk text plus its article's metadata, so "according to BNN" finds BNN's article."""
+    m = chunk.metadata
+    return " ".join(str(m.get(k, "")) for k in ("publisher", "author", "published")) + " " + chunk.text
+
+
 class KeywordIndex:
     """BM25 over every stored chunk; rebuilt from the store after each ingest."""
 
@@ -65,7 +71,7 @@ class KeywordIndex:
         self.tokenizer = bm25s.tokenization.Tokenizer(stopwords="en", stemmer=Stemmer.Stemmer("english"))
         self.bm25 = bm25s.BM25()
         if chunks:
-            tokens = self.tokenizer.tokenize([c.text for c in chunks], show_progress=False)
+            tokens = self.tokenizer.tokenize([_keyword_text(c) for c in chunks], show_progress=False)
             self.bm25.index(tokens, show_progress=False)
 
     def search(self, query: str, k: int) -> list[tuple[StoredChunk, float]]:
