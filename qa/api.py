@@ -1,13 +1,28 @@
-"""HTTP routes: /api/answer, /healthz, /readyz. Thin: validation and mapping of errors to status codes."""
+"""HTTP routes: the answer API, article library, an OpenAI-compatible chat endpoint, health.
+
+Thin: validation, streaming and mapping of errors to status codes; the work is in Service."""
 
 from __future__ import annotations
 
-from fastapi import FastAPI, HTTPException
+import json
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+from fastapi import FastAPI, File, HTTPException, Request, UploadFile
+from fastapi.responses import JSONResponse, StreamingResponse
 from pydantic import BaseModel, Field
 
-from qa.chain import QuestionError
+from qa.chain import QuestionError, Token
+from qa.ingestion.loaders import SUFFIXES
 from qa.llm.base import GeneratorError
+from qa.queue import Busy
 from qa.service import Service
+from qa.types import Answer
+
+MAX_BODY = 256 * 1024  # JSON requests; uploads have their own limit
+BACKEND_PATTERN = "^(llamacpp|extractive|openai)$"
 
 
 class Turn(BaseModel):
@@ -15,34 +30,208 @@ class Turn(BaseModel):
     content: str = Field(max_length=20_000)
 
 
+class Filters(BaseModel):
+    sources: list[str] = Field(default_factory=list, max_length=50)
+    publishers: list[str] = Field(default_factory=list, max_length=50)
+    date_from: str | None = Field(None, pattern=r"^\d{4}-\d{2}-\d{2}$")
+    date_to: str | None = Field(None, pattern=r"^\d{4}-\d{2}-\d{2}$")
+
+
 class AnswerRequest(BaseModel):
     question: str = Field(max_length=20_000)
     history: list[Turn] = Field(default_factory=list, max_length=40)
     k: int | None = Field(None, ge=1, le=20)
-    filters: dict | None = None
-    backend: str | None = Field(None, pattern="^(llamacpp|extractive|openai)$")
+    filters: Filters | None = None
+    backend: str | None = Field(None, pattern=BACKEND_PATTERN)
+    stream: bool = False
+
+
+class ChatMessage(BaseModel):
+    role: str = Field(pattern="^(system|user|assistant)$")
+    content: str = Field(max_length=20_000)
+
+
+class ChatRequest(BaseModel):
+    model: str = "qa"
+    messages: list[ChatMessage] = Field(min_length=1, max_length=40)
+    stream: bool = False
+
+
+def _errors(exc: Exception) -> HTTPException:
+    if isinstance(exc, QuestionError):
+        return HTTPException(422, str(exc))
+    if isinstance(exc, Busy):
+        return HTTPException(503, str(exc), headers={"Retry-After": "5"})
+    return HTTPException(503, str(exc))
+
+
+def _sse(event: str, data: dict | str) -> str:
+    return f"event: {event}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n"
+
+
+def footer(answer: Answer) -> str:
+    """Sources appended to the text for OpenAI clients that ignore extra fields."""
+    if not answer.citations:
+        return ""
+    lines = [f"[{c.n}] {c.title or c.source} ({c.source}): “{c.quote}”" for c in answer.citations]
+    return "\n\nSources:\n" + "\n".join(lines)
+
+
+def _backend_for(model: str, service: Service) -> str:
+    name = model.removeprefix("qa").lstrip("-")
+    return name if name in ("llamacpp", "extractive", "openai") else service.settings.backend
 
 
 def build_api(service: Service) -> FastAPI:
-    api = FastAPI(title="qa", description="Cited answers from your news articles")
+    api = FastAPI(title="qa", description="Cited answers from your news articles", version="0.1.0")
 
-    @api.post("/api/answer")
-    def answer(request: AnswerRequest) -> dict:
+    @api.middleware("http")
+    async def limit_body(request: Request, call_next):
+        limit = service.settings.max_upload_bytes * 5 if request.url.path == "/api/ingest" else MAX_BODY
+        if int(request.headers.get("content-length") or 0) > limit:
+            return JSONResponse({"detail": f"request body over {limit} bytes"}, status_code=413)
+        return await call_next(request)
+
+    def events(request: AnswerRequest) -> Iterator:
+        filters = request.filters.model_dump() if request.filters else None
+        return service.stream(request.question, history=[t.model_dump() for t in request.history],
+                              k=request.k, filters=filters, backend=request.backend)
+
+    @api.post("/api/answer", summary="Answer a question with citations (SSE when stream is true)")
+    def answer(request: AnswerRequest):
         try:
-            result = service.answer(request.question, history=[t.model_dump() for t in request.history],
-                                    k=request.k, filters=request.filters, backend=request.backend)
-        except QuestionError as exc:
-            raise HTTPException(422, str(exc)) from exc
-        except GeneratorError as exc:
-            raise HTTPException(503, str(exc)) from exc
-        return result.to_dict()
+            stream = events(request)
+            first = next(stream)  # validation and queue errors surface here, as a status code
+        except (QuestionError, GeneratorError, Busy) as exc:
+            raise _errors(exc) from exc
+        if not request.stream:
+            final = first
+            for final in stream:
+                pass
+            return final.to_dict()
+
+        def sse() -> Iterator[str]:
+            try:
+                for event in _chain(first, stream):
+                    if isinstance(event, Token):
+                        yield _sse("token", {"text": event.text})
+                    else:
+                        yield _sse("answer", event.to_dict())
+            except (GeneratorError, Busy) as exc:
+                yield _sse("error", {"detail": str(exc)})
+
+        return StreamingResponse(sse(), media_type="text/event-stream")
+
+    @api.post("/api/ingest", summary="Upload articles (.txt, .md, .html) and ingest them")
+    def ingest(files: list[UploadFile] = File(...)) -> dict:
+        results = [_ingest_upload(service, upload) for upload in files]
+        return {"files": results}
+
+    @api.get("/api/sources", summary="Ingested articles with metadata and chunk counts")
+    def sources() -> list[dict]:
+        return service.store.sources()
+
+    @api.delete("/api/sources/{source_id}", summary="Remove an article and its chunks")
+    def delete_source(source_id: str) -> dict:
+        entry = next((s for s in service.store.sources() if s["id"] == source_id), None)
+        if entry is None:
+            raise HTTPException(404, f"no article with id {source_id}")
+        removed = service.remove_source(entry["source"])
+        return {"source": entry["source"], "removed_chunks": removed}
+
+    @api.get("/v1/models")
+    def models() -> dict:
+        names = ["qa", "qa-llamacpp", "qa-extractive", "qa-openai"]
+        return {"object": "list", "data": [{"id": n, "object": "model", "owned_by": "qa", "created": 0} for n in names]}
+
+    @api.post("/v1/chat/completions", summary="OpenAI-compatible chat; citations in an extra field")
+    def chat(request: ChatRequest):
+        turns = [m.model_dump() for m in request.messages if m.role != "system"]
+        if not turns or turns[-1]["role"] != "user":
+            raise HTTPException(422, "the last message must be the user's question")
+        body = AnswerRequest(question=turns[-1]["content"], history=[Turn(**t) for t in turns[:-1]],
+                             backend=_backend_for(request.model, service))
+        try:
+            stream = events(body)
+            first = next(stream)
+        except (QuestionError, GeneratorError, Busy) as exc:
+            raise _errors(exc) from exc
+        ident, created = f"chatcmpl-{uuid.uuid4().hex[:24]}", int(time.time())
+        if not request.stream:
+            final = first
+            for final in stream:
+                pass
+            return _completion(ident, created, request.model, final)
+        return StreamingResponse(_chat_chunks(ident, created, request.model, _chain(first, stream)),
+                                 media_type="text/event-stream")
 
     @api.get("/healthz")
     def healthz() -> dict:
         return {"status": "ok"}
 
     @api.get("/readyz")
-    def readyz() -> dict:
-        return {"status": "ready", "chunks": service.store.count(), "backend": service.settings.backend}
+    def readyz():
+        try:
+            chunks = service.store.count()
+        except Exception as exc:  # the store can fail in many ways; readiness just reports it
+            return JSONResponse({"status": "unavailable", "detail": str(exc)}, status_code=503)
+        return {"status": "ready", "chunks": chunks, "backend": service.settings.backend,
+                "generators_loaded": sorted(service.loaded_generators())}
 
     return api
+
+
+def _chain(first, rest: Iterator) -> Iterator:
+    yield first
+    yield from rest
+
+
+def _completion(ident: str, created: int, model: str, answer: Answer) -> dict:
+    return {
+        "id": ident, "object": "chat.completion", "created": created, "model": model,
+        "choices": [{"index": 0, "finish_reason": "stop",
+                     "message": {"role": "assistant", "content": answer.answer + footer(answer)}}],
+        "usage": {"prompt_tokens": 0, "completion_tokens": 0, "total_tokens": 0},
+        "citations": [c.to_dict() for c in answer.citations], "refused": answer.refused,
+    }
+
+
+def _chat_chunks(ident: str, created: int, model: str, events: Iterator) -> Iterator[str]:
+    """OpenAI stream format. The draft tokens stream as they come; the grounded answer replaces
+    nothing (clients cannot un-print), so the final chunk adds the sources footer and citations."""
+    def chunk(delta: dict, finish: str | None = None, **extra) -> str:
+        body = {"id": ident, "object": "chat.completion.chunk", "created": created, "model": model,
+                "choices": [{"index": 0, "delta": delta, "finish_reason": finish}], **extra}
+        return f"data: {json.dumps(body, ensure_ascii=False)}\n\n"
+
+    yield chunk({"role": "assistant", "content": ""})
+    streamed = False
+    try:
+        for event in events:
+            if isinstance(event, Token):
+                streamed = True
+                yield chunk({"content": event.text})
+            else:
+                text = footer(event) if streamed and not event.refused else event.answer + footer(event)
+                if streamed and event.refused:
+                    text = "\n\n" + event.answer
+                yield chunk({"content": text}, "stop", citations=[c.to_dict() for c in event.citations],
+                            refused=event.refused)
+    except (GeneratorError, Busy) as exc:
+        yield chunk({"content": f"\n\n[error] {exc}"}, "stop")
+    yield "data: [DONE]\n\n"
+
+
+def _ingest_upload(service: Service, upload: UploadFile) -> dict:
+    name = Path(upload.filename or "").name  # strips any folder part: no escaping the upload dir
+    if not name or name.startswith(".") or Path(name).suffix.lower() not in SUFFIXES:
+        return {"source": name or "(no name)", "status": "skipped",
+                "reason": f"unsupported name or type: use {', '.join(sorted(SUFFIXES))}"}
+    data = upload.file.read(service.settings.max_upload_bytes + 1)
+    if len(data) > service.settings.max_upload_bytes:
+        return {"source": name, "status": "skipped", "reason": "file too large"}
+    folder = service.settings.upload_dir
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    path.write_bytes(data)
+    return service.ingest([path], show_progress=False).files[0].to_dict()

@@ -11,6 +11,7 @@ from qa.config import Settings
 from qa.focus import SentenceScorer
 from qa.grounding import REFUSAL, about, ground, missing_names, names
 from qa.llm.base import Generator
+from qa.queue import GenerationQueue
 from qa.retrieval import Filters, Retriever
 from qa.types import Answer, Passage
 
@@ -53,7 +54,9 @@ def _strip_markers(text: str) -> str:
 
 
 class Chain:
-    def __init__(self, retriever: Retriever, generator: Generator, scorer: SentenceScorer, settings: Settings):
+    def __init__(self, retriever: Retriever, generator: Generator, scorer: SentenceScorer, settings: Settings,
+                 queue: GenerationQueue):
+        self.queue = queue
         self.retriever = retriever
         self.generator = generator
         self.scorer = scorer
@@ -64,7 +67,10 @@ class Chain:
         """Yields Token(text) while generating, then the grounded Answer."""
         timings: dict[str, float] = {}
         started = time.perf_counter()
-        standalone = self.generator.condense(question, history) if history else question
+        standalone = question
+        if history:
+            with self.queue.slot():
+                standalone = self.generator.condense(question, history)
         timings["condense"] = time.perf_counter() - started
         mark = time.perf_counter()
         passages = self.retriever.retrieve(standalone, k=k, filters=filters)
@@ -83,11 +89,12 @@ class Chain:
             shown = self.scorer.focus(standalone, passages, self.settings.passage_tokens)
             timings["focus"] = time.perf_counter() - mark
         raw: list[str] = []
-        for text in self.generator.stream(standalone, shown):
-            if not raw:
-                timings["first_token"] = time.perf_counter() - started
-            raw.append(text)
-            yield Token(text)
+        with self.queue.slot():  # only generation queues; retrieval above runs concurrently
+            for text in self.generator.stream(standalone, shown):
+                if not raw:
+                    timings["first_token"] = time.perf_counter() - started
+                raw.append(text)
+                yield Token(text)
         timings["generate"] = time.perf_counter() - mark
         mark = time.perf_counter()
         grounded = ground("".join(raw), passages, standalone)

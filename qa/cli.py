@@ -163,12 +163,13 @@ def main(argv: list[str] | None = None) -> int:
     from qa.eval.dataset import QuestionSetError
     from qa.llm.base import GeneratorError
     from qa.llm.model_files import ModelError
+    from qa.queue import Busy
     from qa.store import StoreError
 
     args = parser().parse_args(argv)
     try:
         return args.run(args)
-    except (QuestionError, StoreError, GeneratorError, ModelError, EmbedderError, QuestionSetError) as exc:
+    except (QuestionError, StoreError, GeneratorError, ModelError, EmbedderError, QuestionSetError, Busy) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

@@ -66,6 +66,13 @@ class Settings(BaseSettings):
     port: int = 7860
     max_question_chars: int = 2000
     max_history_turns: int = 6
+    queue_max_waiting: int = Field(8, description="questions allowed to wait for a generator; more get 503")
+    queue_timeout: float = Field(120.0, description="seconds a question may wait for a generator")
+    openai_concurrency: int = 4
+    extractive_concurrency: int = 8
+    upload_dir: Path = PROJECT_ROOT / "uploads"
+    max_upload_bytes: int = 10 * 1024 * 1024
+    api_token: str | None = Field(None, description="when set, the API and the chat require it")
 
 
 @lru_cache(maxsize=1)

@@ -13,6 +13,7 @@ from qa.embeddings import get_embeddings
 from qa.focus import SentenceScorer
 from qa.ingestion import pipeline
 from qa.llm import Generator, make_generator
+from qa.queue import GenerationQueue
 from qa.retrieval import Filters, Retriever
 from qa.store import Store
 from qa.types import Answer
@@ -26,6 +27,7 @@ class Service:
         self.retriever = Retriever(self.store, self.embeddings, settings.top_k, settings.fetch_k)
         self.scorer = SentenceScorer(self.embeddings)
         self._generators: dict[str, Generator] = {}
+        self._queues: dict[str, GenerationQueue] = {}
         self._lock = threading.Lock()
 
     def generator(self, backend: str | None = None) -> Generator:
@@ -35,13 +37,23 @@ class Service:
                 self._generators[backend] = make_generator(self.settings, self.scorer, backend)
             return self._generators[backend]
 
+    def queue(self, backend: str | None = None) -> GenerationQueue:
+        """One queue per backend: the local model takes one question at a time, a server several."""
+        backend = backend or self.settings.backend
+        slots = {"llamacpp": 1, "openai": self.settings.openai_concurrency}.get(backend, self.settings.extractive_concurrency)
+        with self._lock:
+            if backend not in self._queues:
+                self._queues[backend] = GenerationQueue(slots, self.settings.queue_max_waiting,
+                                                        self.settings.queue_timeout)
+            return self._queues[backend]
+
     def stream(self, question: str, history: list[dict] | None = None, k: int | None = None,
                filters: dict | Filters | None = None, backend: str | None = None) -> Iterator[Token | Answer]:
         question = clean_question(question, self.settings.max_question_chars)
         history = clean_history(history, self.settings.max_history_turns, self.settings.max_question_chars)
         if not isinstance(filters, Filters):
             filters = Filters.from_dict(filters)
-        chain = Chain(self.retriever, self.generator(backend), self.scorer, self.settings)
+        chain = Chain(self.retriever, self.generator(backend), self.scorer, self.settings, self.queue(backend))
         yield from chain.stream(question, history, k=k, filters=filters)
 
     def answer(self, question: str, **kwargs) -> Answer:
@@ -55,6 +67,15 @@ class Service:
         report = pipeline.run(self.store, self.settings, paths, prune_missing=prune, show_progress=show_progress)
         self.retriever.refresh()
         return report
+
+    def loaded_generators(self) -> list[str]:
+        return list(self._generators)
+
+    def remove_source(self, source: str) -> int:
+        ids = self.store.ids_for(source)
+        self.store.delete(ids)
+        self.retriever.refresh()
+        return len(ids)
 
     def ensure_seeded(self, show_progress: bool = True) -> pipeline.IngestReport | None:
         """Ingest the seed articles when the store is empty (first run)."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass
 from urllib.parse import urlparse
@@ -14,6 +15,11 @@ from langchain_core.embeddings import Embeddings
 from qa.config import Settings
 from qa.embeddings import DIMENSIONS
 from qa.types import Chunk
+
+
+def source_id(source: str) -> str:
+    """A short stable id for an article, safe in URLs."""
+    return hashlib.sha1(source.encode()).hexdigest()[:12]
 
 
 class StoreError(RuntimeError):
@@ -103,7 +109,7 @@ class Store:
         for m in self.collection.get(include=["metadatas"])["metadatas"]:
             counts[m["source"]] += 1
             meta[m["source"]] = {k: m.get(k) for k in ("source", "title", "publisher", "published", "author")}
-        return [{**meta[s], "chunks": counts[s]} for s in sorted(meta)]
+        return [{"id": source_id(s), **meta[s], "chunks": counts[s]} for s in sorted(meta)]
 
     def article_text(self, source: str) -> str:
         """The cleaned article, reassembled from its chunks' offsets."""

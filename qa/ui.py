@@ -9,6 +9,7 @@ import gradio as gr
 
 from qa.chain import QuestionError, Token
 from qa.llm.base import GeneratorError
+from qa.queue import Busy
 from qa.service import Service
 from qa.types import Answer
 
@@ -57,7 +58,7 @@ def build(service: Service) -> gr.Blocks:
                 else:
                     messages[-1]["content"] = event.answer
                     yield messages, sources_markdown(event), ""
-        except (QuestionError, GeneratorError) as exc:
+        except (QuestionError, GeneratorError, Busy) as exc:
             messages[-1]["content"] = f"⚠️ {exc}"
             yield messages, "", ""
 

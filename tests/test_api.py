@@ -1,0 +1,119 @@
+"""The HTTP API on a real uvicorn process (qa serve), with httpx and the official openai client."""
+
+import json
+import os
+import subprocess
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import httpx
+import pytest
+
+from qa.config import PROJECT_ROOT
+from tests.conftest import free_port, raw_text
+
+pytestmark = pytest.mark.server
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    port = free_port()
+    root = tmp_path_factory.mktemp("api")
+    env = {**os.environ, "QA_STORE_PATH": str(root / "store"), "QA_UPLOAD_DIR": str(root / "uploads"),
+           "QA_BACKEND": "extractive"}
+    process = subprocess.Popen([sys.executable, "-m", "qa.cli", "serve", "--port", str(port)], cwd=PROJECT_ROOT,
+                               env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 180
+    while time.time() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"server exited: {process.stdout.read()}")
+        try:
+            if httpx.get(f"{url}/readyz", timeout=2).status_code == 200:
+                break
+        except httpx.HTTPError:
+            time.sleep(1)
+    yield {"url": url, "uploads": root / "uploads"}
+    process.terminate()
+    process.wait(timeout=30)
+
+
+def test_answer_json(server):
+    r = httpx.post(f"{server['url']}/api/answer", json={"question": "Who is Melinda Haring?"}, timeout=60)
+    body = r.json()
+    assert r.status_code == 200 and not body["refused"]
+    assert body["citations"] and all(c["quote"] in raw_text(c["source"]) for c in body["citations"])
+
+
+def test_answer_stream_is_server_sent_events(server):
+    with httpx.stream("POST", f"{server['url']}/api/answer", timeout=60,
+                      json={"question": "Where is the NATO-Russia Council meeting?", "stream": True}) as r:
+        assert r.headers["content-type"].startswith("text/event-stream")
+        events = [line.removeprefix("event: ") for line in r.iter_lines() if line.startswith("event: ")]
+    assert events[0] == "token" and events[-1] == "answer"
+
+
+@pytest.mark.parametrize("payload, status", [
+    ({"question": ""}, 422), ({"question": "x" * 30_000}, 422), ({}, 422),
+    ({"question": "ok?", "backend": "gpt-99"}, 422), ({"question": "ok?", "k": 0}, 422),
+])
+def test_bad_requests_get_4xx(server, payload, status):
+    assert httpx.post(f"{server['url']}/api/answer", json=payload, timeout=30).status_code == status
+
+
+def test_oversized_body_is_413(server):
+    r = httpx.post(f"{server['url']}/api/answer", content=b"{" + b" " * 300_000 + b"}",
+                   headers={"content-type": "application/json"}, timeout=30)
+    assert r.status_code == 413
+
+
+def test_upload_list_ask_delete(server):
+    story = ("Harbour Town Opens Night Market\n\nThe night market in Harbour Town opened on Friday with 80 "
+             "stalls. Organiser Priya Nand said the market would run every weekend until October.\n")
+    files = [("files", ("../../escape market.txt", story.encode(), "text/plain")),
+             ("files", ("image.png", b"\x89PNG", "image/png"))]
+    results = httpx.post(f"{server['url']}/api/ingest", files=files, timeout=120).json()["files"]
+    assert results[0]["status"] == "added" and results[1]["status"] == "skipped"
+    assert (server["uploads"] / "escape market.txt").exists()  # the folder part of the name was dropped
+    sources = httpx.get(f"{server['url']}/api/sources").json()
+    entry = next(s for s in sources if s["source"].endswith("escape market.txt"))
+    assert entry["chunks"] >= 1 and entry["title"] == "Harbour Town Opens Night Market"
+    answer = httpx.post(f"{server['url']}/api/answer", json={"question": "Who organised the night market?"},
+                        timeout=60).json()
+    assert "Priya Nand" in answer["answer"]
+    removed = httpx.delete(f"{server['url']}/api/sources/{entry['id']}").json()
+    assert removed["removed_chunks"] == entry["chunks"]
+    assert all(s["id"] != entry["id"] for s in httpx.get(f"{server['url']}/api/sources").json())
+    assert httpx.delete(f"{server['url']}/api/sources/{entry['id']}").status_code == 404
+
+
+def test_openai_client_works_unchanged(server):
+    from openai import OpenAI
+
+    client = OpenAI(base_url=f"{server['url']}/v1", api_key="unused")
+    assert "qa" in [m.id for m in client.models.list().data]
+    reply = client.chat.completions.create(model="qa", messages=[
+        {"role": "user", "content": "How many troops has Russia gathered near Ukraine?"}])
+    text = reply.choices[0].message.content
+    assert "100,000" in text and "Sources:" in text
+    assert reply.model_extra["citations"][0]["source"].startswith("seeds/")
+    chunks = list(client.chat.completions.create(model="qa", stream=True, messages=[
+        {"role": "user", "content": "Where is the NATO-Russia Council meeting?"}]))
+    streamed = "".join(c.choices[0].delta.content or "" for c in chunks)
+    assert "Brussels" in streamed and chunks[-1].choices[0].finish_reason == "stop"
+
+
+def test_concurrent_answers_never_mix(server):
+    questions = {"Who is Melinda Haring?": "Haring", "Where does Rajan Menon work?": "Menon",
+                 "What did Christopher Granville tell CNBC?": "Granville", "Who is Fiona Hill?": "Hill"}
+
+    def ask(question):
+        return question, httpx.post(f"{server['url']}/api/answer", json={"question": question}, timeout=120).json()
+
+    with ThreadPoolExecutor(8) as pool:
+        results = list(pool.map(ask, list(questions) * 4))
+    for question, body in results:
+        assert body["debug"]["standalone_question"] == question
+        quotes = " ".join(c["quote"] for c in body["citations"]) + body["answer"]
+        assert questions[question] in quotes or body["refused"]
