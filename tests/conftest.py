@@ -27,7 +27,7 @@ def pytest_sessionfinish(session, exitstatus):
 
 
 def make_settings(tmp: Path, **overrides) -> Settings:
-    return Settings(store_path=tmp / "store", collection="test", backend="extractive", **overrides)
+    return Settings(**{"store_path": tmp / "store", "collection": "test", "backend": "extractive", **overrides})
 
 
 @pytest.fixture(scope="session")
@@ -52,6 +52,42 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def start_server(command: list[str], ready_url: str, log: Path, env: dict | None = None,
+                 timeout: float = 180):
+    """Start a real server process and wait until `ready_url` answers 200. Output goes to a file:
+    a pipe nobody reads fills up and freezes the server."""
+    import subprocess
+    import time
+
+    import httpx
+
+    handle = log.open("w")
+    process = subprocess.Popen(command, cwd=PROJECT_ROOT, stdout=handle, stderr=subprocess.STDOUT, text=True,
+                               env={**os.environ, "ANONYMIZED_TELEMETRY": "False", **(env or {})})
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"{command[:3]} exited: {log.read_text()[-3000:]}")
+        try:
+            if httpx.get(ready_url, timeout=2).status_code == 200:
+                return process
+        except httpx.HTTPError:
+            pass
+        time.sleep(1)
+    process.kill()
+    pytest.fail(f"{command[:3]} not ready in {timeout} s: {log.read_text()[-3000:]}")
+
+
+def stop_server(process) -> None:
+    import subprocess
+
+    process.terminate()
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()
 
 
 def raw_text(source: str) -> str:

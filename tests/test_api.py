@@ -1,17 +1,12 @@
 """The HTTP API on a real uvicorn process (qa serve), with httpx and the official openai client."""
 
-import json
-import os
-import subprocess
 import sys
-import time
 from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import pytest
 
-from qa.config import PROJECT_ROOT
-from tests.conftest import free_port, raw_text
+from tests.conftest import free_port, raw_text, start_server, stop_server
 
 pytestmark = pytest.mark.server
 
@@ -20,23 +15,13 @@ pytestmark = pytest.mark.server
 def server(tmp_path_factory):
     port = free_port()
     root = tmp_path_factory.mktemp("api")
-    env = {**os.environ, "QA_STORE_PATH": str(root / "store"), "QA_UPLOAD_DIR": str(root / "uploads"),
-           "QA_BACKEND": "extractive"}
-    process = subprocess.Popen([sys.executable, "-m", "qa.cli", "serve", "--port", str(port)], cwd=PROJECT_ROOT,
-                               env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    log_dir = root
+    env = {"QA_STORE_PATH": str(root / "store"), "QA_UPLOAD_DIR": str(root / "uploads"), "QA_BACKEND": "extractive"}
     url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 180
-    while time.time() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"server exited: {process.stdout.read()}")
-        try:
-            if httpx.get(f"{url}/readyz", timeout=2).status_code == 200:
-                break
-        except httpx.HTTPError:
-            time.sleep(1)
+    process = start_server([sys.executable, "-m", "qa.cli", "serve", "--port", str(port)], f"{url}/readyz",
+                           log_dir / "api.log", env=env)
     yield {"url": url, "uploads": root / "uploads"}
-    process.terminate()
-    process.wait(timeout=30)
+    stop_server(process)
 
 
 def test_answer_json(server):

@@ -1,16 +1,12 @@
 """The real app (python app.py) on 127.0.0.1, driven through gradio_client and plain HTTP."""
 
-import os
-import subprocess
 import sys
-import time
 
 import httpx
 import pytest
 from gradio_client import Client
 
-from qa.config import PROJECT_ROOT
-from tests.conftest import free_port, raw_text
+from tests.conftest import free_port, raw_text, start_server, stop_server
 
 pytestmark = pytest.mark.server
 
@@ -18,26 +14,12 @@ pytestmark = pytest.mark.server
 @pytest.fixture(scope="module")
 def app_url(tmp_path_factory):
     port = free_port()
-    env = {**os.environ, "QA_STORE_PATH": str(tmp_path_factory.mktemp("ui") / "store"),
-           "QA_BACKEND": "extractive", "QA_PORT": str(port)}
-    process = subprocess.Popen([sys.executable, "app.py"], cwd=PROJECT_ROOT, env=env,
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    log_dir = tmp_path_factory.mktemp("ui")
+    env = {"QA_STORE_PATH": str(log_dir / "store"), "QA_BACKEND": "extractive", "QA_PORT": str(port)}
     url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 180
-    while time.time() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"app exited early: {process.stdout.read()}")
-        try:
-            if httpx.get(f"{url}/healthz", timeout=2).status_code == 200:
-                break
-        except httpx.HTTPError:
-            time.sleep(1)
-    else:
-        process.kill()
-        pytest.fail("app did not start within 180 s")
+    process = start_server([sys.executable, "app.py"], f"{url}/healthz", log_dir / "ui.log", env=env)
     yield url
-    process.terminate()
-    process.wait(timeout=30)
+    stop_server(process)
 
 
 def test_ask_endpoint_returns_a_cited_answer(app_url):
