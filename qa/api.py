@@ -5,6 +5,7 @@ Thin: validation, streaming and mapping of errors to status codes; the work is i
 from __future__ import annotations
 
 import json
+import secrets
 import time
 import uuid
 from collections.abc import Iterator
@@ -84,6 +85,15 @@ def _backend_for(model: str, service: Service) -> str:
 
 def build_api(service: Service) -> FastAPI:
     api = FastAPI(title="qa", description="Cited answers from your news articles", version="0.1.0")
+
+    @api.middleware("http")
+    async def require_token(request: Request, call_next):
+        token = service.settings.api_token
+        guarded = request.url.path.startswith(("/api/", "/v1/"))
+        if token and guarded and not secrets.compare_digest(request.headers.get("authorization", ""), f"Bearer {token}"):
+            return JSONResponse({"detail": "missing or wrong bearer token"}, status_code=401,
+                                headers={"WWW-Authenticate": "Bearer"})
+        return await call_next(request)
 
     @api.middleware("http")
     async def limit_body(request: Request, call_next):

@@ -164,12 +164,13 @@ def main(argv: list[str] | None = None) -> int:
     from qa.llm.base import GeneratorError
     from qa.llm.model_files import ModelError
     from qa.queue import Busy
+    from qa.server import BindError
     from qa.store import StoreError
 
     args = parser().parse_args(argv)
     try:
         return args.run(args)
-    except (QuestionError, StoreError, GeneratorError, ModelError, EmbedderError, QuestionSetError, Busy) as exc:
+    except (QuestionError, StoreError, GeneratorError, ModelError, EmbedderError, QuestionSetError, Busy, BindError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

@@ -1,11 +1,13 @@
 """The HTTP API on a real uvicorn process (qa serve), with httpx and the official openai client."""
 
+import os
 import sys
 from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import pytest
 
+from qa.config import PROJECT_ROOT
 from tests.conftest import free_port, raw_text, start_server, stop_server
 
 pytestmark = pytest.mark.server
@@ -102,3 +104,32 @@ def test_concurrent_answers_never_mix(server):
         assert body["debug"]["standalone_question"] == question
         quotes = " ".join(c["quote"] for c in body["citations"]) + body["answer"]
         assert questions[question] in quotes or body["refused"]
+
+
+def test_refuses_to_bind_beyond_localhost_without_a_token(tmp_path):
+    import subprocess
+
+    env = {**os.environ, "QA_STORE_PATH": str(tmp_path / "store"), "QA_BACKEND": "extractive"}
+    env.pop("QA_API_TOKEN", None)
+    result = subprocess.run([sys.executable, "-m", "qa.cli", "serve", "--host", "0.0.0.0", "--port", "1"],
+                            env=env, cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 2 and "QA_API_TOKEN" in result.stderr
+
+
+def test_token_is_required_when_set(tmp_path):
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    env = {"QA_STORE_PATH": str(tmp_path / "store"), "QA_BACKEND": "extractive", "QA_API_TOKEN": "s3cret-token"}
+    process = start_server([sys.executable, "-m", "qa.cli", "serve", "--port", str(port)], f"{url}/healthz",
+                           tmp_path / "api.log", env=env)
+    try:
+        question = {"question": "Who is Melinda Haring?"}
+        assert httpx.post(f"{url}/api/answer", json=question).status_code == 401
+        wrong = httpx.post(f"{url}/api/answer", json=question, headers={"Authorization": "Bearer nope"})
+        assert wrong.status_code == 401
+        right = httpx.post(f"{url}/api/answer", json=question, headers={"Authorization": "Bearer s3cret-token"},
+                           timeout=60)
+        assert right.status_code == 200 and right.json()["citations"]
+        assert "s3cret-token" not in (tmp_path / "api.log").read_text()
+    finally:
+        stop_server(process)
