@@ -94,13 +94,28 @@ def best_support(claim: str, passage: str, about: str = "") -> Support:
     return Support(quote, max(0.0, best_score))
 
 
+# Small models narrate their sources ("Passage 2 states that ..."): keep the claim, drop the narration.
+_META_PREFIX = re.compile(
+    r"^(?:according to (?:the )?passages?(?:\s*\[?\d+\]?(?:\s*(?:,|and)\s*(?:passage\s*)?\[?\d+\]?)*)?,?\s*|"
+    r"(?:the )?passages?(?:\s*\[?\d+\]?(?:\s*(?:,|and)\s*(?:passage\s*)?\[?\d+\]?)*)?\s+(?:both\s+|also\s+)?"
+    r"(?:states?|says?|mentions?|notes?|indicates?|reports?)\s+(?:that\s+)?)", re.IGNORECASE)
+_META_ONLY = re.compile(r"^(this|that) is (stated|mentioned|said) in (the )?passages?\b", re.IGNORECASE)
+
+
+def _strip_meta(claim: str) -> str:
+    stripped = _META_PREFIX.sub("", claim).strip()
+    return stripped[:1].upper() + stripped[1:] if stripped else stripped
+
+
 def _split_claims(text: str) -> list[tuple[str, list[int]]]:
     """Sentences with the passage numbers cited in them (markers after the full stop count too)."""
     text = _MARKERS_AFTER_STOP.sub(lambda m: f"{m.group(2)}{m.group(1)}", text.strip())
     claims = []
     for sentence in sentences(text):
         cited = [int(n) for group in _MARKER.findall(sentence) for n in re.split(r"\s*,\s*", group)]
-        claims.append((_MARKER.sub("", sentence).strip(), list(dict.fromkeys(cited))))
+        claim = _strip_meta(_MARKER.sub("", sentence).strip())
+        if not _META_ONLY.match(claim):
+            claims.append((claim, list(dict.fromkeys(cited))))
     return claims
 
 
@@ -131,10 +146,13 @@ def answers_question(question: str, answer: str, cited: list[str]) -> bool:
 
 def ground(text: str, passages: list[Passage], question: str | None = None) -> Grounded:
     by_n = {p.n: p for p in passages}
+    claims = _split_claims(text)
+    if question:
+        claims = _on_question(claims, question)
     kept: list[str] = []
     quotes: dict[int, Support] = {}
     unsupported: list[str] = []
-    for claim, cited in _split_claims(text):
+    for claim, cited in claims:
         if not claim:
             continue
         if is_refusal(claim):
@@ -160,6 +178,13 @@ def ground(text: str, passages: list[Passage], question: str | None = None) -> G
     if question and not answers_question(question, answer, [by_n[n].text + " " + about(by_n[n]) for n in order]):
         return Grounded(REFUSAL, [], True, unsupported + [answer])
     return Grounded(answer, citations, False, unsupported)
+
+
+def _on_question(claims: list[tuple[str, list[int]]], question: str) -> list[tuple[str, list[int]]]:
+    """Drop side remarks: sentences sharing no content word with the question, when others do."""
+    wanted = terms(question)
+    related = [c for c in claims if terms(c[0]) & wanted]
+    return [c for c in claims if c in related or not terms(c[0])] if related else claims
 
 
 def _with_markers(claim: str, ns: list[int]) -> str:

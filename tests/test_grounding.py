@@ -65,3 +65,15 @@ def test_an_answer_that_dodges_the_question_is_refused():
 def test_how_many_needs_a_number():
     text = "Russia has gathered troops along its border with Ukraine [1]."
     assert ground(text, [P1], "How many troops has Russia gathered?").refused
+
+
+def test_narration_of_sources_is_stripped():
+    out = ground("Passage [2] states that Sergei Ryabkov heads the Russian side. This is stated in Passage [2].",
+                 [P1, P2], "Who heads the Russian side?")
+    assert out.text == "Sergei Ryabkov heads the Russian side [2]."
+
+
+def test_side_remarks_unrelated_to_the_question_are_dropped():
+    out = ground("Governments fear an invasion [1]. Sergei Ryabkov heads the Russian side [2].", [P1, P2],
+                 "Who heads the Russian side?")
+    assert out.text == "Sergei Ryabkov heads the Russian side [2]." and [c.n for c in out.citations] == [2]
