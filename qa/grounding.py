@@ -146,7 +146,7 @@ def answers_question(question: str, answer: str, cited: list[str]) -> bool:
 
 def ground(text: str, passages: list[Passage], question: str | None = None) -> Grounded:
     by_n = {p.n: p for p in passages}
-    claims = _split_claims(text)
+    claims = _unique(_split_claims(text))
     if question:
         claims = _on_question(claims, question)
     kept: list[str] = []
@@ -178,6 +178,18 @@ def ground(text: str, passages: list[Passage], question: str | None = None) -> G
     if question and not answers_question(question, answer, [by_n[n].text + " " + about(by_n[n]) for n in order]):
         return Grounded(REFUSAL, [], True, unsupported + [answer])
     return Grounded(answer, citations, False, unsupported)
+
+
+def _unique(claims: list[tuple[str, list[int]]]) -> list[tuple[str, list[int]]]:
+    """A small model at temperature 0 can loop on one sentence: say it once."""
+    seen: set[str] = set()
+    unique = []
+    for claim, cited in claims:
+        key = re.sub(r"\W+", " ", claim.lower()).strip()
+        if key not in seen:
+            seen.add(key)
+            unique.append((claim, cited))
+    return unique
 
 
 def _on_question(claims: list[tuple[str, list[int]]], question: str) -> list[tuple[str, list[int]]]:

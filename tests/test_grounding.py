@@ -77,3 +77,8 @@ def test_side_remarks_unrelated_to_the_question_are_dropped():
     out = ground("Governments fear an invasion [1]. Sergei Ryabkov heads the Russian side [2].", [P1, P2],
                  "Who heads the Russian side?")
     assert out.text == "Sergei Ryabkov heads the Russian side [2]." and [c.n for c in out.citations] == [2]
+
+
+def test_a_repeated_sentence_is_said_once():
+    out = ground("Sergei Ryabkov heads the Russian side [2]. Sergei Ryabkov heads the Russian side [2].", [P1, P2])
+    assert out.text == "Sergei Ryabkov heads the Russian side [2]."
