@@ -36,5 +36,9 @@ test: install
 test-fast: install
 	$(BIN)/python -m pytest -m "not llm and not server"
 
+# API load on this machine (only 127.0.0.1): extractive at 1, 4 and 16 clients
+bench: install
+	$(BIN)/python bench/api_load.py --backend extractive --clients 1 4 16 --requests 48
+
 clean:
 	rm -rf $(VENV) vectorstore/chroma* vectorstore/*.sqlite3 models/*.gguf*
