@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import secrets
+from collections import deque
 import time
 import uuid
 from collections.abc import Iterator
@@ -115,10 +116,7 @@ def build_api(service: Service) -> FastAPI:
         except (QuestionError, GeneratorError, Busy) as exc:
             raise _errors(exc) from exc
         if not request.stream:
-            final = first
-            for final in stream:
-                pass
-            return final.to_dict()
+            return _last(first, stream).to_dict()
 
         def sse() -> Iterator[str]:
             try:
@@ -168,10 +166,7 @@ def build_api(service: Service) -> FastAPI:
             raise _errors(exc) from exc
         ident, created = f"chatcmpl-{uuid.uuid4().hex[:24]}", int(time.time())
         if not request.stream:
-            final = first
-            for final in stream:
-                pass
-            return _completion(ident, created, request.model, final)
+            return _completion(ident, created, request.model, _last(first, stream))
         return StreamingResponse(_chat_chunks(ident, created, request.model, _chain(first, stream)),
                                  media_type="text/event-stream")
 
@@ -189,6 +184,11 @@ def build_api(service: Service) -> FastAPI:
                 "generators_loaded": sorted(service.loaded_generators())}
 
     return api
+
+
+def _last(first, rest: Iterator):
+    """The final event (the grounded Answer) of a stream whose first event was already taken."""
+    return deque(_chain(first, rest), maxlen=1)[0]
 
 
 def _chain(first, rest: Iterator) -> Iterator:
