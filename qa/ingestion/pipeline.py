@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import hashlib
+import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from qa.config import PROJECT_ROOT, Settings
@@ -109,11 +111,14 @@ def run(store: Store, settings: Settings, paths: list[Path], prune_missing: bool
     files = collect(paths)
     columns = (TextColumn("ingest"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                TextColumn("{task.description}"))
-    with Progress(*columns, disable=not show_progress, transient=True) as progress:
+    console = Console(stderr=True)
+    with Progress(*columns, disable=not show_progress, transient=True, console=console) as progress:
         task = progress.add_task("", total=len(files))
-        for path in files:
+        for number, path in enumerate(files, start=1):
             progress.update(task, description=path.name)
             result = ingest_file(store, settings, path)
+            if show_progress and not console.is_terminal:  # logs and pipes get one line per file instead of a bar
+                print(f"[{number}/{len(files)}] {result.status} {result.source}", file=sys.stderr, flush=True)
             report.files.append(result)
             report.added += result.added
             report.removed += result.removed
