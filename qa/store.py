@@ -116,8 +116,8 @@ class Store:
         found = self.collection.get(where={"source": source}, include=["documents", "metadatas"])
         text = ""
         for doc, m in sorted(zip(found["documents"], found["metadatas"]), key=lambda p: p[1]["start"]):
-            start = int(m["start"])
-            text = text[:start].ljust(start) + doc if start > len(text) else text[:start] + doc
+            # chunks overlap; whitespace stripped between them is restored as spaces
+            text = text[:int(m["start"])].ljust(int(m["start"])) + doc
         return text
 
     def reset(self) -> None:
