@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml requirements.lock | sha1s
 MODEL := models/qwen2.5-coder-1.5b-instruct-q4_k_m.gguf
 export HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 ANONYMIZED_TELEMETRY=False GRADIO_ANALYTICS_ENABLED=False
 
-.PHONY: install run test test-fast model ingest bench clean
+.PHONY: install browser run test test-fast model ingest bench screenshots clean
 
 install: $(STAMP) $(MODEL).verified
 
@@ -30,7 +30,14 @@ ingest: install
 run: install
 	$(BIN)/qa serve
 
-test: install
+# The browser test drives Debian's Chromium; installed with apt when missing (root or sudo needed).
+browser:
+	@command -v chromium >/dev/null || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q chromium; } \
+	  || echo "warning: could not install chromium; the browser test will be skipped"
+
+test: install browser
 	$(BIN)/python -m pytest
 
 test-fast: install
@@ -39,6 +46,10 @@ test-fast: install
 # API load on this machine (only 127.0.0.1): extractive at 1, 4 and 16 clients
 bench: install
 	$(BIN)/python bench/api_load.py --backend extractive --clients 1 4 16 --requests 48
+
+# README images: the browser test's screenshots (desktop, library, phone)
+screenshots: install browser
+	QA_SCREENSHOT_DIR=docs/screenshots $(BIN)/python -m pytest tests/ui/test_browser.py -q
 
 clean:
 	rm -rf $(VENV) vectorstore/chroma* vectorstore/*.sqlite3 models/*.gguf*

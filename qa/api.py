@@ -10,14 +10,12 @@ from collections import deque
 import time
 import uuid
 from collections.abc import Iterator
-from pathlib import Path
 
 from fastapi import FastAPI, File, HTTPException, Request, UploadFile
 from fastapi.responses import JSONResponse, StreamingResponse
 from pydantic import BaseModel, Field
 
 from qa.chain import QuestionError, Token
-from qa.ingestion.loaders import SUFFIXES
 from qa.llm.base import GeneratorError
 from qa.queue import Busy
 from qa.service import Service
@@ -233,15 +231,5 @@ def _chat_chunks(ident: str, created: int, model: str, events: Iterator) -> Iter
 
 
 def _ingest_upload(service: Service, upload: UploadFile) -> dict:
-    name = Path(upload.filename or "").name  # strips any folder part: no escaping the upload dir
-    if not name or name.startswith(".") or Path(name).suffix.lower() not in SUFFIXES:
-        return {"source": name or "(no name)", "status": "skipped",
-                "reason": f"unsupported name or type: use {', '.join(sorted(SUFFIXES))}"}
-    data = upload.file.read(service.settings.max_upload_bytes + 1)
-    if len(data) > service.settings.max_upload_bytes:
-        return {"source": name, "status": "skipped", "reason": "file too large"}
-    folder = service.settings.upload_dir
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / name
-    path.write_bytes(data)
-    return service.ingest([path], show_progress=False).files[0].to_dict()
+    # one byte over the limit is enough to know it is too large
+    return service.add_upload(upload.filename or "", upload.file.read(service.settings.max_upload_bytes + 1))

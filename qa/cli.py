@@ -97,8 +97,10 @@ def cmd_eval(args: argparse.Namespace) -> int:
         first, second = (json.loads(Path(p).read_text()) for p in args.compare)
         report.compare(first, second)
         return 0
+    if args.from_feedback:
+        return _feedback_to_questions(Path(args.from_feedback), Path(args.questions or "eval/feedback_questions.jsonl"))
     if not args.questions:
-        raise SystemExit("qa eval: give a question file (JSONL) or --compare A.json B.json")
+        raise SystemExit("qa eval: give a question file (JSONL), --compare A.json B.json or --from-feedback FILE")
     from qa.service import get_service
 
     questions = dataset.load(Path(args.questions))
@@ -116,6 +118,22 @@ def cmd_eval(args: argparse.Namespace) -> int:
         for problem in problems:
             print(f"gate {args.gate}: {problem}", file=sys.stderr)
         return 1 if problems else 0
+    return 0
+
+
+def _feedback_to_questions(source: Path, target: Path) -> int:
+    """Readers' votes → a question file for `qa eval`, and the votes a person must look at."""
+    from qa import feedback
+
+    if not source.exists():
+        raise SystemExit(f"qa eval: no feedback file at {source} (votes from the chat are saved to QA_FEEDBACK_PATH)")
+    questions, review = feedback.to_questions(feedback.load(source))
+    review_path = target.with_suffix(".review.jsonl")
+    for path, rows in ((target, questions), (review_path, review)):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    print(f"{len(questions)} questions → {target}; {len(review)} to review (add accept strings) → {review_path}")
+    print(f"next: qa eval {target}")
     return 0
 
 
@@ -152,6 +170,8 @@ def parser() -> argparse.ArgumentParser:
     ev.add_argument("--label", help="a name for this run in comparisons")
     ev.add_argument("--gate", help="fail (exit 1) below the thresholds of this name in --thresholds")
     ev.add_argument("--thresholds", default=str(Path(__file__).resolve().parent.parent / "eval" / "thresholds.json"))
+    ev.add_argument("--from-feedback", metavar="FEEDBACK.jsonl",
+                    help="turn the chat's votes into questions (written to QUESTIONS, default eval/feedback_questions.jsonl)")
     ev.add_argument("--compare", nargs=2, metavar=("A.json", "B.json"), help="what changed between two runs")
     ev.set_defaults(run=cmd_eval)
     return root

@@ -72,6 +72,8 @@ class Settings(BaseSettings):
     extractive_concurrency: int = 8
     upload_dir: Path = PROJECT_ROOT / "uploads"
     max_upload_bytes: int = 10 * 1024 * 1024
+    feedback_path: Path = Field(PROJECT_ROOT / "feedback" / "feedback.jsonl",
+                                description="readers' votes from the chat; `qa eval --from-feedback` reads it")
     api_token: str | None = Field(None, description="when set, the API and the chat require it")
 
 

@@ -9,6 +9,7 @@ from fastapi import FastAPI
 from qa.api import build_api
 from qa.service import get_service
 from qa.ui import build
+from qa.ui.app import CSS, HEAD
 
 
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
@@ -25,7 +26,8 @@ def create_app() -> FastAPI:
     token = service.settings.api_token
     # With a token set, the chat asks for it too (user name "qa").
     auth = [("qa", token)] if token else None
-    return gr.mount_gradio_app(api, build(service), path="/", footer_links=["api"], auth=auth)
+    return gr.mount_gradio_app(api, build(service), path="/", footer_links=["api"], auth=auth,
+                                head=HEAD, css=CSS)
 
 
 def serve(host: str | None = None, port: int | None = None) -> None:

@@ -12,6 +12,7 @@ from qa.config import Settings, get_settings
 from qa.embeddings import get_embeddings
 from qa.focus import SentenceScorer
 from qa.ingestion import pipeline
+from qa.ingestion.loaders import SUFFIXES
 from qa.llm import Generator, make_generator
 from qa.queue import GenerationQueue
 from qa.retrieval import Filters, Retriever
@@ -67,6 +68,19 @@ class Service:
         report = pipeline.run(self.store, self.settings, paths, prune_missing=prune, show_progress=show_progress)
         self.retriever.refresh()
         return report
+
+    def add_upload(self, filename: str, data: bytes) -> dict:
+        """Save an uploaded article in the upload folder and ingest it; one result dict per file."""
+        name = Path(filename or "").name  # strips any folder part: no escaping the upload dir
+        if not name or name.startswith(".") or Path(name).suffix.lower() not in SUFFIXES:
+            return {"source": name or "(no name)", "status": "skipped",
+                    "reason": f"unsupported name or type: use {', '.join(sorted(SUFFIXES))}"}
+        if len(data) > self.settings.max_upload_bytes:
+            return {"source": name, "status": "skipped", "reason": "file too large"}
+        folder = self.settings.upload_dir
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_bytes(data)
+        return self.ingest([folder / name], show_progress=False).files[0].to_dict()
 
     def loaded_generators(self) -> list[str]:
         return list(self._generators)

@@ -68,11 +68,13 @@ class Answer:
     citations: list[Citation] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
     debug: dict = field(default_factory=dict)
+    conflict: bool = False  # the cited articles report the fact differently; each version is cited
 
     def to_dict(self) -> dict:
         return {
             "answer": self.answer,
             "refused": self.refused,
+            "conflict": self.conflict,
             "citations": [c.to_dict() for c in self.citations],
             "timings": dict(self.timings),
             "debug": self.debug,

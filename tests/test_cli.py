@@ -47,3 +47,17 @@ def test_errors_are_messages_not_tracebacks(env, tmp_path):
     bad.write_bytes(b"\x00" * 64)
     skipped = run(env, "ingest", str(bad), check=False)
     assert skipped.returncode == 1 and "binary" in skipped.stderr
+
+
+def test_eval_turns_chat_feedback_into_a_question_file(env, tmp_path):
+    votes = tmp_path / "feedback.jsonl"
+    votes.write_text(json.dumps({"rating": "up", "question": "How many troops?", "answer": "About 100,000 [1].",
+                                 "refused": False, "citations": [{"n": 1, "source": "seeds/a.txt", "quote": "q"}]}) + "\n"
+                     + json.dumps({"rating": "down", "question": "Who?", "answer": "x", "refused": False}) + "\n")
+    target = tmp_path / "out" / "questions.jsonl"
+    out = run(env, "eval", str(target), "--from-feedback", str(votes)).stdout
+    assert "1 questions" in out and "1 to review" in out
+    assert json.loads(target.read_text())["accept"] == ["100,000"]
+    assert json.loads(target.with_suffix(".review.jsonl").read_text())["question"] == "Who?"
+    missing = run(env, "eval", "--from-feedback", str(tmp_path / "none.jsonl"), check=False)
+    assert missing.returncode != 0 and "no feedback file" in missing.stderr

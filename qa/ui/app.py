@@ -1,0 +1,190 @@
+"""The Gradio app: a Chat tab (streamed, cited answers, feedback, settings) and a Library tab
+(articles, upload, remove). Thin: the work is in Service; HTML comes from render.py."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import gradio as gr
+
+from qa import feedback
+from qa.chain import QuestionError, Token
+from qa.llm.base import GeneratorError
+from qa.queue import Busy
+from qa.service import Service
+from qa.ui import render
+
+BACKENDS = [("Local model (llama.cpp)", "llamacpp"), ("Extractive (no LLM, fastest)", "extractive"),
+            ("OpenAI-compatible server", "openai")]
+STATIC = Path(__file__).parent
+HEAD = f"<script>{(STATIC / 'page.js').read_text()}</script>"  # opens a citation when its [n] is clicked
+CSS = (STATIC / "page.css").read_text()
+EMPTY_SOURCES = "<p><i>Sources for the latest answer appear here. Click a [n] marker to open its passage.</i></p>"
+
+
+def build(service: Service) -> gr.Blocks:
+    with gr.Blocks(title="qa — cited answers from your articles") as app:
+        gr.Markdown("## Ask the articles\nAnswers come only from the ingested articles, each claim with a "
+                    "numbered citation. When they don't say, it tells you.")
+        with gr.Tab("Chat"):
+            _chat_tab(service, app)
+        with gr.Tab("Library"):
+            _library_tab(service, app)
+    return app
+
+
+def _chat_tab(service: Service, app: gr.Blocks) -> None:
+    records = gr.State([])  # one dict per answer: the question, history and Answer, for feedback
+    with gr.Row(equal_height=False):
+        with gr.Column(scale=3, min_width=320):
+            chat = gr.Chatbot(label="Chat", height=460, elem_id="qa-chat", feedback_options=("Like", "Dislike"),
+                              placeholder="Ask a question about the articles.")
+            box = gr.Textbox(label="Question", placeholder="Ask about the articles…", lines=1, elem_id="qa-question",
+                             max_length=service.settings.max_question_chars)
+            with gr.Row():
+                send = gr.Button("Ask", variant="primary", elem_id="qa-ask")
+                clear = gr.Button("Clear chat", elem_id="qa-clear")
+                copy = gr.Button("Copy answer", elem_id="qa-copy")
+            examples = gr.Dataset(components=[box], samples=[[q] for q in _examples(service)],
+                                  label="Example questions from the articles", elem_id="qa-examples")
+            with gr.Row():
+                comment = gr.Textbox(label="Comment on the latest answer (optional)", scale=3, elem_id="qa-comment")
+                up = gr.Button("Helpful", scale=0, min_width=90, elem_id="qa-up")
+                down = gr.Button("Not helpful", scale=0, min_width=90, elem_id="qa-down")
+            feedback_note = gr.Markdown("", elem_id="qa-feedback-note")
+        with gr.Column(scale=2, min_width=300):
+            sources = gr.HTML(EMPTY_SOURCES, label="Sources", elem_id="qa-sources")
+            with gr.Accordion("Settings", open=False, elem_id="qa-settings"):
+                backend = gr.Dropdown(BACKENDS, value=service.settings.backend, label="Generator")
+                top_k = gr.Slider(1, 10, value=service.settings.top_k, step=1, label="Passages (top-k)")
+                publishers = gr.Dropdown(_publishers(service), multiselect=True, label="Only these publishers")
+                with gr.Row():
+                    date_from = gr.Textbox(label="Published from", placeholder="YYYY-MM-DD")
+                    date_to = gr.Textbox(label="Published to", placeholder="YYYY-MM-DD")
+                status = gr.Markdown(render.status_line(service.settings, service.store.sources(),
+                                                        service.settings.backend), elem_id="qa-status")
+
+    def respond(message, messages, records, backend, k, pubs, start, end) -> Iterator:
+        history = [{"role": m["role"], "content": render.unlink_markers(_text(m["content"]))}
+                   for m in messages or [] if m.get("role") in ("user", "assistant")]
+        messages = (messages or []) + [{"role": "user", "content": message}, {"role": "assistant", "content": ""}]
+        filters = {"publishers": pubs or [], "date_from": (start or "").strip() or None,
+                   "date_to": (end or "").strip() or None}
+        turn = len(records)
+        try:
+            for event in service.stream(message, history=history, backend=backend, k=int(k), filters=filters):
+                if isinstance(event, Token):
+                    messages[-1]["content"] += event.text
+                    yield messages, gr.skip(), "", records
+                else:
+                    messages[-1]["content"] = render.link_markers(event.answer, turn)
+                    entry = {"index": len(messages) - 1, "question": message, "history": history,
+                             "answer": event.to_dict()}
+                    html = render.sources_html(event, turn, service.store.article_text)
+                    yield messages, html, "", records + [entry]
+        except (QuestionError, GeneratorError, Busy, ValueError) as exc:
+            messages[-1]["content"] = f"⚠️ {exc}"
+            yield messages, gr.skip(), "", records
+
+    inputs = [box, chat, records, backend, top_k, publishers, date_from, date_to]
+    box.submit(respond, inputs, [chat, sources, box, records], api_name="chat")
+    send.click(respond, inputs, [chat, sources, box, records], api_name=False)
+    clear.click(lambda: ([], EMPTY_SOURCES, "", [], ""), None, [chat, sources, box, records, feedback_note],
+                api_name=False)
+    copy.click(None, [records], None, js="(r) => { if (r.length) navigator.clipboard.writeText("
+                                         "r[r.length - 1].answer.answer); }", api_name=False)
+    examples.click(lambda sample: sample[0], examples, box, api_name=False)
+    backend.change(lambda b: render.status_line(service.settings, service.store.sources(), b), backend, status,
+                   api_name=False)
+
+    def vote(records: list[dict], rating: str, note: str, index: int | None = None) -> tuple[str, str]:
+        entry = next((r for r in records if r["index"] == index), None) if index is not None else (
+            records[-1] if records else None)
+        if entry is None:
+            return "Nothing to rate yet: ask a question first.", note
+        feedback.save(service.settings.feedback_path,
+                      feedback.record(entry["question"], entry["answer"], rating, note, entry["history"]))
+        return f"Thanks — saved “{'helpful' if rating == 'up' else 'not helpful'}” for “{entry['question']}”.", ""
+
+    up.click(lambda r, c: vote(r, "up", c), [records, comment], [feedback_note, comment], api_name=False)
+    down.click(lambda r, c: vote(r, "down", c), [records, comment], [feedback_note, comment], api_name=False)
+
+    def liked(records: list[dict], note: str, data: gr.LikeData):
+        rating = "up" if data.liked is True or data.liked == "Like" else "down"
+        index = data.index[0] if isinstance(data.index, (list, tuple)) else data.index
+        return vote(records, rating, note, index)
+
+    chat.like(liked, [records, comment], [feedback_note, comment], api_name=False)
+
+    def ask(question: str, backend: str) -> dict:
+        """One question, no history: the Answer as JSON (for gradio_client)."""
+        return service.answer(question, backend=backend).to_dict()
+
+    hidden_q, hidden_json = gr.Textbox(visible=False), gr.JSON(visible=False)
+    gr.Button(visible=False).click(ask, [hidden_q, backend], hidden_json, api_name="ask")
+    app.load(lambda: (gr.Dataset(samples=[[q] for q in _examples(service)]),
+                      gr.Dropdown(choices=_publishers(service))), None, [examples, publishers], api_name=False)
+
+
+def _library_tab(service: Service, app: gr.Blocks) -> None:
+    table = gr.Dataframe(headers=["Title", "Publisher", "Published", "Author", "Chunks", "Source"],
+                         value=render.library_rows(service.store.sources()), interactive=False, wrap=True,
+                         column_widths=["34%", "14%", "11%", "13%", "7%", "21%"],
+                         label="Ingested articles", elem_id="qa-library")
+    with gr.Row():
+        article = gr.Dropdown(_source_names(service), label="Article", scale=3, elem_id="qa-article")
+        remove = gr.Button("Remove article", variant="stop", scale=1, elem_id="qa-remove")
+    text = gr.Textbox(label="Cleaned text (what was embedded)", lines=12, max_lines=20, interactive=False,
+                      elem_id="qa-article-text")
+    upload = gr.File(file_count="multiple", file_types=[".txt", ".md", ".html", ".htm"], label="Add articles",
+                     elem_id="qa-upload")
+    add = gr.Button("Add to library", variant="primary", elem_id="qa-add")
+    results = gr.Dataframe(headers=["File", "Result", "Chunks", "Reason"], interactive=False,
+                           label="Upload results", elem_id="qa-upload-results")
+
+    def refreshed():
+        sources = service.store.sources()
+        return render.library_rows(sources), gr.Dropdown(choices=[s["source"] for s in sources], value=None)
+
+    def add_files(files, progress=gr.Progress()):
+        rows = []
+        for path in progress.tqdm(files or [], desc="Ingesting"):
+            path = Path(path)
+            result = service.add_upload(_upload_name(path), path.read_bytes())
+            rows.append([Path(result["source"]).name, result["status"], result.get("chunks", 0), result.get("reason") or ""])
+        return (rows or [["(no files)", "skipped", 0, "choose .txt, .md or .html files first"]], *refreshed())
+
+    def remove_article(source: str | None):
+        if source:
+            service.remove_source(source)
+        return (*refreshed(), "")
+
+    article.change(lambda s: service.store.article_text(s) if s else "", article, text, api_name=False)
+    add.click(add_files, upload, [results, table, article], api_name=False)
+    remove.click(remove_article, article, [table, article, text], api_name=False)
+    app.load(refreshed, None, [table, article], api_name=False)
+
+
+def _upload_name(path: Path) -> str:
+    return path.name  # gradio keeps the original file name as the last path part
+
+
+def _examples(service: Service) -> list[str]:
+    return render.example_questions(service.store.sources())
+
+
+def _publishers(service: Service) -> list[str]:
+    return sorted({s["publisher"] for s in service.store.sources() if s.get("publisher")})
+
+
+def _source_names(service: Service) -> list[str]:
+    return [s["source"] for s in service.store.sources()]
+
+
+def _text(content) -> str:
+    if isinstance(content, str):
+        return content
+    if isinstance(content, list):  # gradio 6 message content may be a list of parts
+        return " ".join(part.get("text", "") if isinstance(part, dict) else str(part) for part in content)
+    return str(content)

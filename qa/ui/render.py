@@ -1,0 +1,82 @@
+"""HTML and Markdown for the chat: linked citation markers, the sources panel with each quote
+highlighted inside its article, the refusal and "sources differ" states. Pure functions."""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Callable
+
+from qa.types import Answer, Citation
+
+_MARKER = re.compile(r"\[(\d+)\]")
+_LINKED = re.compile(r"\[\\\[(\d+)\\\]\]\(#cite-\d+-\d+\)")
+CONTEXT_CHARS = 500  # article text shown on each side of a quote
+
+
+def link_markers(text: str, turn: int) -> str:
+    """[n] → a Markdown link to the citation's entry in the sources panel (opened by the page's script)."""
+    return _MARKER.sub(lambda m: f"[\\[{m.group(1)}\\]](#cite-{turn}-{m.group(1)})", text)
+
+
+def unlink_markers(text: str) -> str:
+    return _LINKED.sub(lambda m: f"[{m.group(1)}]", text)
+
+
+def sources_html(answer: Answer, turn: int, article_text: Callable[[str], str]) -> str:
+    if answer.refused:
+        return ('<div class="qa-refusal"><b>The articles don\'t say.</b> No passage answers this question, so '
+                "nothing is cited. Rephrase it, or see the Library tab for what the articles cover.</div>")
+    parts = []
+    if answer.conflict:
+        parts.append('<div class="qa-conflict"><b>The sources differ.</b> Each version is given with its own '
+                     "citation; compare them below.</div>")
+    parts += [_citation(c, turn, article_text(c.source)) for c in answer.citations]
+    return "\n".join(parts) or "<p><i>No citations.</i></p>"
+
+
+def _citation(c: Citation, turn: int, article: str) -> str:
+    meta = " · ".join(html.escape(x) for x in (c.publisher, c.published) if x)
+    return (f'<details class="qa-cite" id="cite-{turn}-{c.n}"><summary><b>[{c.n}]</b> '
+            f"{html.escape(c.title or c.source)}<br><small>{meta}</small>"
+            f'<blockquote class="qa-quote">{html.escape(c.quote)}</blockquote></summary>'
+            f'<div class="qa-context">{context_html(article, c.quote)}</div>'
+            f"<small><code>{html.escape(c.source)}</code></small></details>")
+
+
+def context_html(article: str, quote: str, width: int = CONTEXT_CHARS) -> str:
+    """The quote marked inside the article text around it (whitespace-tolerant: chunks were stripped)."""
+    words = quote.split()
+    found = re.search(r"\s+".join(map(re.escape, words)), article) if words else None
+    if not found:
+        return f"<mark>{html.escape(quote)}</mark>"
+    start, end = max(0, found.start() - width), min(len(article), found.end() + width)
+    before = ("…" if start else "") + article[start:found.start()]
+    after = article[found.end():end] + ("…" if end < len(article) else "")
+    return (html.escape(before) + f"<mark>{html.escape(found.group())}</mark>" + html.escape(after)).replace(
+        "\n\n", "<br><br>")
+
+
+def example_questions(sources: list[dict], limit: int = 5) -> list[str]:
+    """One question per article, from its headline, so examples follow whatever is ingested."""
+    questions = []
+    for entry in sources[:limit]:
+        title = (entry.get("title") or "").strip().rstrip(".")
+        if title:
+            who = entry.get("publisher") or "the article"
+            questions.append(f"What does {who} report about “{title}”?")
+    return questions
+
+
+def library_rows(sources: list[dict]) -> list[list]:
+    return [[s.get("title") or "", s.get("publisher") or "", s.get("published") or "", s.get("author") or "",
+             s["chunks"], s["source"]] for s in sources]
+
+
+def status_line(settings, sources: list[dict], backend: str) -> str:
+    model = {"llamacpp": settings.model_path.name, "openai": f"{settings.openai_model} at {settings.openai_base_url}",
+             }.get(backend, "none (extractive: answers are quoted sentences)")
+    store = settings.chroma_url or str(settings.store_path)
+    chunks = sum(s["chunks"] for s in sources)
+    return (f"**Model:** `{model}` · **Store:** `{store}` (collection `{settings.collection}`) · "
+            f"**{len(sources)} articles, {chunks} chunks**")

@@ -1,0 +1,156 @@
+"""The chat in a real browser: Debian's Chromium driven by Playwright against the real app on 127.0.0.1.
+Screenshots go to QA_SCREENSHOT_DIR (`make screenshots` points it at docs/screenshots)."""
+
+import json
+import os
+import re
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import free_port, raw_text, start_server, stop_server
+
+pytestmark = [pytest.mark.server, pytest.mark.browser]
+CHROMIUM = Path("/usr/bin/chromium")
+# The closed network refuses Chromium's background connections; these flags keep it from trying.
+FLAGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync"]
+DESKTOP, PHONE = {"width": 1280, "height": 900}, {"width": 390, "height": 844}
+NEW_ARTICLE = """---
+title: Oskarvik opens the Lumen Bridge
+publisher: Nordic Courier
+published: 2021-03-04
+---
+
+The Lumen Bridge in Oskarvik opened on Wednesday after seven years of construction.
+The bridge cost 412 million kroner, according to the city council, and carries a tram line across the fjord.
+Mayor Ingrid Solvang said the crossing cuts the trip to the harbour district from forty minutes to nine.
+"""
+
+if not CHROMIUM.exists():
+    if os.environ.get("QA_REQUIRE_BROWSER"):
+        raise RuntimeError("QA_REQUIRE_BROWSER is set but /usr/bin/chromium is missing: apt-get install chromium")
+    pytest.skip("Chromium not installed (apt-get install chromium)", allow_module_level=True)
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory):
+    port, folder = free_port(), tmp_path_factory.mktemp("browser")
+    env = {"QA_STORE_PATH": str(folder / "store"), "QA_BACKEND": "extractive", "QA_PORT": str(port),
+           "QA_UPLOAD_DIR": str(folder / "uploads"), "QA_FEEDBACK_PATH": str(folder / "feedback.jsonl")}
+    url = f"http://127.0.0.1:{port}"
+    process = start_server([sys.executable, "app.py"], f"{url}/healthz", folder / "app.log", env=env)
+    yield url, folder
+    stop_server(process)
+
+
+@pytest.fixture(scope="module")
+def page(app):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=FLAGS)
+        page = browser.new_page(viewport=DESKTOP)
+        page.set_default_timeout(90_000)
+        page.goto(app[0])
+        yield page
+        browser.close()
+
+
+@pytest.fixture(scope="module")
+def shots(tmp_path_factory) -> Path:
+    folder = Path(os.environ.get("QA_SCREENSHOT_DIR") or tmp_path_factory.mktemp("screenshots"))
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def ask(page, question: str):
+    before = page.locator("#qa-chat .message").count()
+    page.locator("#qa-question textarea").fill(question)
+    page.locator("#qa-question textarea").press("Enter")
+    # the answer is final when the sources panel has been rewritten for this turn
+    page.wait_for_function(
+        "n => document.querySelectorAll('#qa-chat .message').length >= n + 2 && "
+        "document.querySelector('#qa-sources .qa-cite, #qa-sources .qa-refusal') && "
+        "!document.querySelector('#qa-chat .generating, #qa-chat .pending')", arg=before)
+    page.wait_for_timeout(300)
+    return page.locator("#qa-chat .message").last
+
+
+def test_answer_streams_in_and_a_citation_opens_its_passage_in_the_article(page, shots):
+    answer = ask(page, "How many troops has Russia gathered near Ukraine?")
+    assert "100,000" in answer.inner_text()
+    marker = answer.locator('a[href*="#cite-"]').first
+    target = marker.get_attribute("href").split("#")[1]
+    assert page.locator(f"#{target}").get_attribute("open") is None  # closed until the marker is clicked
+    marker.click()
+    opened = page.locator(f"details#{target}[open]")
+    opened.wait_for()
+    marked = opened.locator(".qa-context mark").inner_text()
+    quote = opened.locator(".qa-quote").inner_text()
+    source = opened.locator("code").inner_text()
+    assert " ".join(marked.split()) == " ".join(quote.split()) and "100,000" in marked
+    assert " ".join(quote.split()) in raw_text(source)
+    context = opened.locator(".qa-context").inner_text()
+    assert len(context) > len(marked) + 200  # shown inside its surrounding article text
+    page.screenshot(path=str(shots / "desktop.png"), full_page=True)
+
+
+def test_refusal_is_shown_as_such_with_nothing_cited(page):
+    answer = ask(page, "What did Emmanuel Macron say about the talks?")
+    assert "don't say" in answer.inner_text()
+    assert page.locator("#qa-sources .qa-refusal").is_visible()
+    assert page.locator("#qa-sources .qa-cite").count() == 0
+
+
+def test_feedback_with_a_comment_is_saved_as_jsonl(page, app):
+    page.locator("#qa-comment textarea").fill("Macron is not in these articles, fine")
+    page.locator("#qa-up").click()
+    page.locator("#qa-feedback-note").get_by_text("Thanks").wait_for()
+    saved = [json.loads(line) for line in (app[1] / "feedback.jsonl").read_text().splitlines()]
+    assert saved[-1]["rating"] == "up" and saved[-1]["refused"] is True
+    assert saved[-1]["question"] == "What did Emmanuel Macron say about the talks?"
+    assert saved[-1]["comment"] == "Macron is not in these articles, fine"
+
+
+def test_upload_an_article_in_the_library_then_ask_about_it(page, tmp_path, shots):
+    from playwright.sync_api import expect
+
+    article = tmp_path / "lumen bridge é.md"
+    article.write_text(NEW_ARTICLE)
+    page.get_by_role("tab", name="Library").click()
+    page.locator("#qa-upload input[type=file]").set_input_files(str(article))
+    page.locator("#qa-add").click()
+    results = page.locator("#qa-upload-results")
+    expect(results).to_contain_text("added", timeout=90_000)
+    expect(results).to_contain_text("lumen bridge é.md")
+    expect(page.locator("#qa-library")).to_contain_text("Oskarvik opens the Lumen Bridge")
+    page.screenshot(path=str(shots / "library.png"), full_page=True)
+    page.get_by_role("tab", name="Chat").click()
+    answer = ask(page, "What does the Lumen Bridge carry across the fjord?")
+    assert "tram line" in answer.inner_text()
+    assert "lumen bridge é.md" in page.locator("#qa-sources").text_content()  # in the closed details
+
+
+def test_open_an_articles_cleaned_text_then_remove_it(page):
+    from playwright.sync_api import expect
+
+    page.get_by_role("tab", name="Library").click()
+    page.locator("#qa-article input").fill("lumen")
+    page.get_by_role("option", name="lumen bridge é.md").first.click()
+    expect(page.locator("#qa-article-text textarea")).to_have_value(re.compile("412 million kroner"))
+    page.locator("#qa-remove").click()
+    expect(page.locator("#qa-library")).not_to_contain_text("Lumen Bridge")
+    expect(page.locator("#qa-library")).to_contain_text("US-Russia talks begin in Geneva")
+    page.get_by_role("tab", name="Chat").click()
+
+
+def test_phone_width_has_no_sideways_scrolling(page, shots):
+    page.set_viewport_size(PHONE)
+    page.wait_for_timeout(500)
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= PHONE["width"], f"page is {width}px wide on a {PHONE['width']}px screen"
+    assert page.locator("#qa-question textarea").is_visible() and page.locator("#qa-ask").is_visible()
+    page.screenshot(path=str(shots / "phone.png"), full_page=True)
+    page.set_viewport_size(DESKTOP)

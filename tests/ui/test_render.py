@@ -1,0 +1,45 @@
+from qa.types import Answer, Citation
+from qa.ui import render
+
+ARTICLE = ("Intro paragraph that sets the scene for the talks.\n\nRussia has gathered around 100,000 troops\n"
+           "along its border with Ukraine. Governments fear an invasion.")
+
+
+def test_markers_become_links_and_back():
+    linked = render.link_markers("Troops massed [1]. Talks went on [2][1].", turn=3)
+    assert "[\\[1\\]](#cite-3-1)" in linked and "[\\[2\\]](#cite-3-2)" in linked
+    assert render.unlink_markers(linked) == "Troops massed [1]. Talks went on [2][1]."
+
+
+def test_quote_is_marked_inside_its_context_even_across_a_line_break():
+    html = render.context_html(ARTICLE, "Russia has gathered around 100,000 troops along its border with Ukraine.")
+    assert "<mark>Russia has gathered around 100,000 troops\nalong its border with Ukraine.</mark>" in html
+    assert html.startswith("Intro paragraph") and "Governments fear" in html
+
+
+def test_context_is_windowed_with_ellipses():
+    article = "x " * 2000 + "the quoted sentence here. " + "y " * 2000
+    html = render.context_html(article, "the quoted sentence here.", width=100)
+    assert html.startswith("…") and html.endswith("…") and len(html) < 400
+
+
+def test_a_quote_missing_from_the_article_is_still_shown_escaped():
+    assert render.context_html("other text", "<b>quote</b>") == "<mark>&lt;b&gt;quote&lt;/b&gt;</mark>"
+
+
+def test_sources_panel_states():
+    cited = Answer("Troops [1].", False, [Citation(1, "a.txt", "T <1>", "2022-01-10", "Russia has gathered around "
+                                                   "100,000 troops along its border with Ukraine.", "AP")])
+    html = render.sources_html(cited, 0, lambda source: ARTICLE)
+    assert 'id="cite-0-1"' in html and "T &lt;1&gt;" in html and "AP · 2022-01-10" in html
+    assert "qa-conflict" not in html and "qa-refusal" not in html
+    cited.conflict = True
+    assert "The sources differ" in render.sources_html(cited, 0, lambda source: ARTICLE)
+    refused = render.sources_html(Answer("The articles don't say.", True), 0, lambda source: "")
+    assert "qa-refusal" in refused and "qa-cite" not in refused
+
+
+def test_examples_follow_the_ingested_titles():
+    sources = [{"title": "Talks open in Geneva.", "publisher": "AP"}, {"title": None}, {"title": "Second", "publisher": None}]
+    assert render.example_questions(sources) == ["What does AP report about “Talks open in Geneva”?",
+                                                 "What does the article report about “Second”?"]
