@@ -63,6 +63,10 @@ def numbers(text: str) -> set[str]:
 
 
 _NUMBER_QUESTION = re.compile(r"^\s*how (many|much|long|old|far)\b", re.IGNORECASE)
+_NUMBER_WORDS = re.compile(
+    r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|(thir|four|fif|six|seven|eigh|nine)teen|"
+    r"(twen|thir|for|fif|six|seven|eigh|nine)ty|dozens?|hundreds?|thousands?|millions?|billions?|half|double|"
+    r"single|several)\b", re.IGNORECASE)
 _WHO_QUESTION = re.compile(r"^\s*who(m|se)?\b", re.IGNORECASE)
 _WHEN_QUESTION = re.compile(r"^\s*when\b", re.IGNORECASE)
 _TIME_WORDS = re.compile(r"\d|\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|yesterday|"
@@ -74,8 +78,7 @@ def fits_answer_type(question: str, sentence: str) -> bool:
     """A "how many" answer holds a number, a "who" answer a name, a "when" answer a time."""
     sentence = re.sub(r"\[\d+\]", "", sentence)  # citation markers are not numbers
     if _NUMBER_QUESTION.search(question):
-        return bool(re.search(r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|dozen|hundred|thousand|"
-                              r"million|billion|half|double|single)\b", sentence, re.IGNORECASE))
+        return bool(_NUMBER_WORDS.search(sentence))
     if _WHO_QUESTION.search(question):
         return any(m.group(1).lower() not in STOP for m in re.finditer(r"\b([A-Z][a-z]+) [A-Z][a-z]+", sentence))
     if _WHEN_QUESTION.search(question):

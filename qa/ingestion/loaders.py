@@ -10,20 +10,21 @@ from qa.ingestion import cleaner, metadata
 from qa.types import Article
 
 SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm"}
-MAX_BYTES = 10 * 1024 * 1024
+MAX_BYTES = 2 * 1024 * 1024  # a news article is tens of KB; megabytes are a dump that would embed for minutes
 
 
 class LoadError(ValueError):
     """A file that cannot become an article; the message says why and what to do."""
 
 
-def read_text(path: Path) -> tuple[str, str | None]:
+def read_text(path: Path, max_bytes: int = MAX_BYTES) -> tuple[str, str | None]:
     """Decoded text and a note when it was not UTF-8."""
     data = path.read_bytes()
     if not data.strip():
         raise LoadError("empty file: nothing to ingest")
-    if len(data) > MAX_BYTES:
-        raise LoadError(f"file is {len(data) // 1_048_576} MB; articles over {MAX_BYTES // 1_048_576} MB are refused")
+    if len(data) > max_bytes:
+        raise LoadError(f"file is {len(data) / 1_048_576:.1f} MB; articles over {max_bytes / 1_048_576:.1f} MB are "
+                        "refused (split it into articles, or raise QA_MAX_ARTICLE_BYTES)")
     if b"\x00" in data[:8192]:
         raise LoadError("binary file (NUL bytes): save the article as .txt, .md or .html")
     try:
@@ -74,11 +75,11 @@ def _from_html(html: str) -> tuple[str, metadata.Metadata]:
     return text, found
 
 
-def load(path: Path, source: str) -> tuple[Article, str | None]:
+def load(path: Path, source: str, max_bytes: int = MAX_BYTES) -> tuple[Article, str | None]:
     """Article from one file plus an optional note (e.g. a decoding fallback)."""
     if path.suffix.lower() not in SUFFIXES:
         raise LoadError(f"unsupported type {path.suffix or '(none)'}: use {', '.join(sorted(SUFFIXES))}")
-    raw, note = read_text(path)
+    raw, note = read_text(path, max_bytes)
     overrides: dict[str, str] = {}
     if path.suffix.lower() in {".html", ".htm"}:
         raw, html_meta = _from_html(raw)

@@ -73,7 +73,7 @@ def ingest_file(store: Store, settings: Settings, path: Path, source: str | None
     if not path.exists():
         return FileResult(source, "skipped", reason="file not found")
     try:
-        article, note = load(path, source)
+        article, note = load(path, source, settings.max_article_bytes)
     except (LoadError, OSError) as exc:
         return FileResult(source, "skipped", reason=str(exc))
     doc_hash = hashlib.sha256(article.text.encode()).hexdigest()[:32]
