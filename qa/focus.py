@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import re
 import threading
 from collections import OrderedDict
 
@@ -39,7 +40,8 @@ class SentenceScorer:
         self._lock = threading.Lock()
 
     def score(self, question: str, passages: list[Passage]) -> list[Scored]:
-        items = [(p, i, s) for p in passages for i, s in enumerate(sentences(p.text)) if _is_prose(s)]
+        items = [(p, i, s) for p in passages for i, s in enumerate(sentences(p.text))
+                 if _is_prose(s) and not addressed_to_model(s)]
         if not items:
             return []
         lexical = _lexical(question, [s for _, _, s in items])
@@ -67,7 +69,8 @@ class SentenceScorer:
                 chosen.append(item)
                 used += cost
             text = " ".join(x.sentence for x in sorted(chosen, key=lambda x: x.position))
-            focused.append(dataclasses.replace(passage, text=text or passage.text))
+            text = text or " ".join(s for s in sentences(passage.text) if not addressed_to_model(s))
+            focused.append(dataclasses.replace(passage, text=text))
         return focused
 
     def _vectors(self, passage: Passage) -> np.ndarray:
@@ -81,6 +84,18 @@ class SentenceScorer:
             while len(self._cache) > _CACHE_SIZE:
                 self._cache.popitem(last=False)
         return vectors
+
+
+_TO_MODEL = re.compile(
+    r"\b(ignore|disregard|forget|override)\b.{0,40}\b(instructions?|rules|prompts?|guidelines)\b|"
+    r"\b(system prompt|AI assistants?|language models?|chatbots?)\b|\banswer (every|all|any) questions?\b",
+    re.IGNORECASE)
+
+
+def addressed_to_model(sentence: str) -> bool:
+    """Text planted in an article to steer a model. It is kept in the store (it is what the page says)
+    but never shown to the generator nor picked as an answer: passages are data, not instructions."""
+    return bool(_TO_MODEL.search(sentence))
 
 
 def _is_prose(sentence: str) -> bool:
