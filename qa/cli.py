@@ -52,7 +52,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
 def cmd_ingest(args: argparse.Namespace) -> int:
     from qa.service import get_service
 
-    service = get_service()
+    service = _service_for_rebuild() if args.rebuild else get_service()
     if args.rebuild:
         service.rebuild()
     paths = [Path(p) for p in args.paths] or [service.settings.seeds_dir]
@@ -64,6 +64,23 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             print(f"note {result.source}: {result.reason}", file=sys.stderr)
     print(report.summary())
     return 1 if report.files and all(f.status == "skipped" for f in report.files) else 0
+
+
+def _service_for_rebuild():
+    """--rebuild must work when the store cannot even be opened: the broken one is moved aside."""
+    from qa.config import get_settings
+    from qa.service import get_service
+    from qa.store import StoreError, set_aside
+
+    try:
+        return get_service()
+    except StoreError:
+        settings = get_settings()
+        if settings.chroma_url or not settings.store_path.exists():
+            raise
+        print(f"the store could not be opened; moved it to {set_aside(settings)} and building a new one",
+              file=sys.stderr)
+        return get_service()
 
 
 def cmd_sources(args: argparse.Namespace) -> int:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+import time
 from collections import defaultdict
 from dataclasses import dataclass
+from pathlib import Path
 from urllib.parse import urlparse
 
 import chromadb
@@ -48,6 +50,15 @@ def _client(settings: Settings) -> chromadb.ClientAPI:
     except Exception as exc:
         raise StoreError(f"the store at {settings.store_path} cannot be opened ({exc}); "
                          "run `qa ingest --rebuild` to build it again from your articles") from exc
+
+
+def set_aside(settings: Settings) -> Path:
+    """Move an on-disk store that cannot be opened out of the way (kept, not deleted: nothing is lost)."""
+    target = settings.store_path.with_name(f"{settings.store_path.name}.damaged-{time.strftime('%Y%m%d-%H%M%S')}")
+    settings.store_path.rename(target)
+    # Chroma caches one client per path in the process, and the failed open left a broken one there.
+    chromadb.api.client.SharedSystemClient.clear_system_cache()
+    return target
 
 
 class Store:

@@ -61,3 +61,15 @@ def test_eval_turns_chat_feedback_into_a_question_file(env, tmp_path):
     assert json.loads(target.with_suffix(".review.jsonl").read_text())["question"] == "Who?"
     missing = run(env, "eval", "--from-feedback", str(tmp_path / "none.jsonl"), check=False)
     assert missing.returncode != 0 and "no feedback file" in missing.stderr
+
+
+def test_a_damaged_store_says_to_rebuild_and_rebuild_sets_it_aside(env, tmp_path):
+    seed = str(PROJECT_ROOT / "seeds" / "001_08af7778073fba84.txt")
+    run(env, "ingest", seed)
+    (tmp_path / "store" / "chroma.sqlite3").write_bytes(os.urandom(4096))
+    broken = run(env, "ask", "How many troops?", check=False)
+    assert broken.returncode == 2 and "qa ingest --rebuild" in broken.stderr and "Traceback" not in broken.stderr
+    rebuilt = run(env, "ingest", "--rebuild", seed)
+    assert "moved it to" in rebuilt.stderr and "3 added" in rebuilt.stdout
+    assert len(list(tmp_path.glob("store.damaged-*"))) == 1  # the old store is kept, not deleted
+    assert "001_08af7778073fba84.txt" in run(env, "sources").stdout
