@@ -49,6 +49,11 @@ def test_bad_requests_get_4xx(server, payload, status):
     assert httpx.post(f"{server['url']}/api/answer", json=payload, timeout=30).status_code == status
 
 
+def test_question_limit_message_is_the_one_the_cli_and_chat_give(server):
+    r = httpx.post(f"{server['url']}/api/answer", json={"question": "why? " * 1000}, timeout=60)
+    assert r.status_code == 422 and "the limit is 2000" in r.json()["detail"]
+
+
 def test_oversized_body_is_413(server):
     r = httpx.post(f"{server['url']}/api/answer", content=b"{" + b" " * 300_000 + b"}",
                    headers={"content-type": "application/json"}, timeout=30)
@@ -119,7 +124,8 @@ def test_refuses_to_bind_beyond_localhost_without_a_token(tmp_path):
 def test_token_is_required_when_set(tmp_path):
     port = free_port()
     url = f"http://127.0.0.1:{port}"
-    env = {"QA_STORE_PATH": str(tmp_path / "store"), "QA_BACKEND": "extractive", "QA_API_TOKEN": "s3cret-token"}
+    env = {"QA_STORE_PATH": str(tmp_path / "store"), "QA_BACKEND": "extractive", "QA_API_TOKEN": "s3cret-token",
+           "QA_OPENAI_API_KEY": "sk-key-that-must-not-leak"}
     process = start_server([sys.executable, "-m", "qa.cli", "serve", "--port", str(port)], f"{url}/healthz",
                            tmp_path / "api.log", env=env)
     try:
@@ -130,6 +136,10 @@ def test_token_is_required_when_set(tmp_path):
         right = httpx.post(f"{url}/api/answer", json=question, headers={"Authorization": "Bearer s3cret-token"},
                            timeout=60)
         assert right.status_code == 200 and right.json()["citations"]
-        assert "s3cret-token" not in (tmp_path / "api.log").read_text()
+        assert httpx.get(f"{url}/config").status_code == 401  # the chat wants a login too
+        assert httpx.post(f"{url}/login", data={"username": "qa", "password": "nope"}).status_code == 400
+        assert httpx.post(f"{url}/login", data={"username": "qa", "password": "s3cret-token"}).status_code == 200
+        log = (tmp_path / "api.log").read_text()
+        assert "s3cret-token" not in log and "sk-key-that-must-not-leak" not in log
     finally:
         stop_server(process)

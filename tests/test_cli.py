@@ -43,6 +43,8 @@ def test_ingest_summary_then_ask_human_readable(env, tmp_path):
 def test_errors_are_messages_not_tracebacks(env, tmp_path):
     empty = run(env, "ask", "   ", check=False)
     assert empty.returncode == 2 and "question is empty" in empty.stderr and "Traceback" not in empty.stderr
+    long = run(env, "ask", "why? " * 1000, check=False)
+    assert long.returncode == 2 and "the limit is 2000" in long.stderr
     bad = tmp_path / "blob.txt"
     bad.write_bytes(b"\x00" * 64)
     skipped = run(env, "ingest", str(bad), check=False)

@@ -18,8 +18,9 @@ from qa.types import Passage
 class ChatGenerator:
     reads_prompt = True
 
-    def __init__(self, name: str, model: BaseChatModel, prompts_dir: Path, serialize: bool):
+    def __init__(self, name: str, model: BaseChatModel, prompts_dir: Path, serialize: bool, location: str = ""):
         self.name = name
+        self.location = location  # where the model runs, for error messages
         self.model = model
         self.prompts_dir = prompts_dir
         self.answer_chain = prompts.answer_prompt(prompts_dir) | model | StrOutputParser()
@@ -35,7 +36,12 @@ class ChatGenerator:
             except GeneratorError:
                 raise
             except Exception as exc:  # backends raise many types (connection, timeout, runtime)
-                raise GeneratorError(f"the {self.name} generator failed: {exc}") from exc
+                raise self._failure(exc) from exc
+
+    def _failure(self, exc: Exception) -> GeneratorError:
+        where = f" at {self.location}" if self.location else ""
+        return GeneratorError(f"the {self.name} generator{where} failed: {exc} "
+                              "Check that it is running, or choose another generator.")
 
     def condense(self, question: str, history: list[dict]) -> str:
         if not history or not needs_context(question, history):
@@ -45,7 +51,7 @@ class ChatGenerator:
             try:
                 rewritten = self.condense_chain.invoke(inputs).strip().splitlines()
             except Exception as exc:
-                raise GeneratorError(f"the {self.name} generator failed: {exc}") from exc
+                raise self._failure(exc) from exc
         return rewritten[0].strip().strip('"') if rewritten and rewritten[0].strip() else question
 
     def _locked(self):

@@ -19,4 +19,5 @@ def openai_generator(settings: Settings) -> ChatGenerator:
         max_retries=0,  # a server that is down should fail fast, not after minutes of retries
         streaming=True,
     )
-    return ChatGenerator("openai", model, settings.prompts_dir, serialize=False)
+    return ChatGenerator("openai", model, settings.prompts_dir, serialize=False,
+                         location=settings.openai_base_url)

@@ -15,7 +15,9 @@ pytestmark = pytest.mark.server
 def app_url(tmp_path_factory):
     port = free_port()
     log_dir = tmp_path_factory.mktemp("ui")
-    env = {"QA_STORE_PATH": str(log_dir / "store"), "QA_BACKEND": "extractive", "QA_PORT": str(port)}
+    env = {"QA_STORE_PATH": str(log_dir / "store"), "QA_BACKEND": "extractive", "QA_PORT": str(port),
+           # nothing listens there: the "openai" generator's server is down
+           "QA_OPENAI_BASE_URL": f"http://127.0.0.1:{free_port()}/v1", "QA_OPENAI_TIMEOUT": "5"}
     url = f"http://127.0.0.1:{port}"
     process = start_server([sys.executable, "app.py"], f"{url}/healthz", log_dir / "ui.log", env=env)
     yield url
@@ -44,3 +46,24 @@ def test_http_answer_api_and_health(app_url):
                                                          "backend": "extractive"}, timeout=60)
     assert response.status_code == 200 and response.json()["citations"]
     assert httpx.post(f"{app_url}/api/answer", json={"question": " "}).status_code == 422
+
+
+def test_chat_gives_the_same_question_limit_message(app_url):
+    messages, _, _ = Client(app_url, verbose=False).predict("why? " * 1000, [], "extractive", 5, [], "", "",
+                                                             api_name="/chat")
+    assert "the limit is 2000" in str(messages[-1]["content"])
+
+
+def test_llm_server_down_is_a_fast_clear_chat_message_and_the_rest_keeps_working(app_url):
+    import time
+
+    client = Client(app_url, verbose=False)
+    started = time.perf_counter()
+    messages, _, _ = client.predict("How many troops has Russia gathered near Ukraine?", [], "openai", 5, [], "",
+                                    "", api_name="/chat")
+    assert time.perf_counter() - started < 20
+    assert "⚠️ the openai generator at http://127.0.0.1" in str(messages[-1]["content"])
+    messages, _, _ = client.predict("How many troops has Russia gathered near Ukraine?", [], "extractive", 5, [],
+                                    "", "", api_name="/chat")
+    assert "100,000" in str(messages[-1]["content"])
+    assert httpx.get(f"{app_url}/api/sources").json()
