@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml requirements.lock | sha1s
 MODEL := models/qwen2.5-coder-1.5b-instruct-q4_k_m.gguf
 export HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 ANONYMIZED_TELEMETRY=False GRADIO_ANALYTICS_ENABLED=False
 
-.PHONY: install browser run test test-fast model ingest bench screenshots clean
+.PHONY: install browser run test test-fast model ingest bench bench-api screenshots clean
 
 install: $(STAMP) $(MODEL).verified
 
@@ -43,9 +43,17 @@ test: install browser
 test-fast: install
 	$(BIN)/python -m pytest -m "not llm and not server"
 
-# API load on this machine (only 127.0.0.1): extractive at 1, 4 and 16 clients
+# Speed and scale on this machine → docs/benchmarks.md (+ PNGs). One script per question, then the report.
 bench: install
+	cd bench && ../$(BIN)/python ingest.py --sizes 1000
+	cd bench && ../$(BIN)/python retrieval.py --sizes 1000 10000 100000
+	cd bench && ../$(BIN)/python answer.py --llm-questions 8
+	cd bench && ../$(BIN)/python report.py
+
+# The HTTP API under load (only 127.0.0.1): throughput, queueing, a 20-client soak with memory figures
+bench-api: install
 	$(BIN)/python bench/api_load.py --backend extractive --clients 1 4 16 --requests 48
+	$(BIN)/python bench/soak.py --backend extractive --clients 20 --questions 10
 
 # README images: the browser test's screenshots (desktop, library, phone)
 screenshots: install browser

@@ -7,7 +7,9 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from qa.attribution import attribute_dates
 from qa.config import Settings
+from qa.conflicts import add_other_version
 from qa.focus import SentenceScorer
 from qa.grounding import REFUSAL, about, ground, missing_names, names
 from qa.llm.base import Generator
@@ -98,10 +100,12 @@ class Chain:
         timings["generate"] = time.perf_counter() - mark
         mark = time.perf_counter()
         grounded = ground("".join(raw), passages, standalone)
+        grounded, differ = add_other_version(standalone, grounded, passages, self.scorer)
+        text = attribute_dates(grounded.text, grounded.citations)
         timings["ground"] = time.perf_counter() - mark
         timings["total"] = time.perf_counter() - started
         debug |= {"raw_answer": "".join(raw), "unsupported": grounded.unsupported}
-        yield Answer(grounded.text, grounded.refused, grounded.citations, _rounded(timings), debug)
+        yield Answer(text, grounded.refused, grounded.citations, _rounded(timings), debug, differ)
 
 
 def _refusal_reason(question: str, passages: list[Passage], min_relevance: float) -> str | None:

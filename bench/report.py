@@ -1,0 +1,98 @@
+"""bench/results/*.json → docs/benchmarks.md with tables, targets and PNG plots."""
+
+from __future__ import annotations
+
+import json
+import platform
+import time
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+from common import RESULTS, ROOT  # noqa: E402
+
+DOCS = ROOT / "docs"
+
+
+def load(name: str) -> dict:
+    return json.loads((RESULTS / f"{name}.json").read_text())
+
+
+def verdict(ok: bool) -> str:
+    return "met" if ok else "**missed**"
+
+
+def ingest_section(data: dict) -> list[str]:
+    lines = ["## Ingest", "", "Whole pipeline (read, clean, chunk, embed, store) against the raw "
+             "sentence-transformers encode of the same chunk texts, synthetic corpus made from the seeds.", "",
+             "| chunks | pipeline chunks/s | raw encode chunks/s | ratio (target ≥ 0.9) |", "|---|---|---|---|"]
+    lines += [f"| {r['chunks']} | {r['pipeline_chunks_per_s']} | {r['raw_chunks_per_s']} | {r['ratio']} "
+              f"({verdict(r['ratio'] >= 0.9)}) |" for r in data["rows"]]
+    fig, ax = plt.subplots(figsize=(5, 3))
+    sizes = [str(r["chunks"]) for r in data["rows"]]
+    ax.bar([s + "\npipeline" for s in sizes], [r["pipeline_chunks_per_s"] for r in data["rows"]])
+    ax.bar([s + "\nraw encode" for s in sizes], [r["raw_chunks_per_s"] for r in data["rows"]])
+    ax.set_ylabel("chunks/s")
+    fig.tight_layout()
+    fig.savefig(DOCS / "bench_ingest.png", dpi=100)
+    return lines + ["", "![ingest](bench_ingest.png)", ""]
+
+
+def retrieval_section(data: dict) -> list[str]:
+    lines = ["## Vector search", "", f"{data['queries']} eval questions as queries, top 10. Exact = NumPy dot "
+             "product over the same vectors (the floor). Sizes above 1k: real vectors plus small noise.", "",
+             "| chunks | index | insert/s | store p50 / p95 ms | exact p50 / p95 ms | recall@10 vs exact |",
+             "|---|---|---|---|---|---|"]
+    lines += [f"| {r['size']} | {r['index']} | {r['insert_per_s']} | {r['store_p50_ms']} / {r['store_p95_ms']} | "
+              f"{r['exact_p50_ms']} / {r['exact_p95_ms']} | {r['recall_at_10']} |" for r in data["rows"]]
+    tuned = [r for r in data["rows"] if r["index"].startswith("tuned")]
+    biggest = max(tuned, key=lambda r: r["size"])
+    lines += ["", f"Target at {biggest['size']} chunks: p50 ≤ 20 ms ({verdict(biggest['store_p50_ms'] <= 20)}), "
+              f"recall@10 ≥ 0.95 ({verdict(biggest['recall_at_10'] >= 0.95)}).", ""]
+    fig, ax = plt.subplots(figsize=(5, 3))
+    ax.plot([r["size"] for r in tuned], [r["store_p50_ms"] for r in tuned], "o-", label="Chroma HNSW p50")
+    ax.plot([r["size"] for r in tuned], [r["exact_p50_ms"] for r in tuned], "s--", label="NumPy exact p50")
+    ax.set_xscale("log")
+    ax.set_xlabel("chunks")
+    ax.set_ylabel("ms")
+    ax.legend()
+    fig.tight_layout()
+    fig.savefig(DOCS / "bench_retrieval.png", dpi=100)
+    return lines + ["![retrieval](bench_retrieval.png)", ""]
+
+
+def answer_section(data: dict) -> list[str]:
+    rows = [("extractive answer, warm", data["extractive"], 0.150), ("hybrid retrieval alone", data["hybrid_retrieval"], None),
+            ("local LLM time to first token", data["llm_first_token"], 4.0), ("local LLM full answer", data["llm_total"], 15.0)]
+    lines = ["## Answers", "", f"Seed store, eval single-fact questions; llama.cpp with {data['n_threads']} threads.", "",
+             "| what | p50 s | p95 s | n | target (p50) |", "|---|---|---|---|---|"]
+    for name, r, target in rows:
+        goal = f"≤ {target} s ({verdict(r['p50_s'] <= target)})" if target else "—"
+        lines.append(f"| {name} | {r['p50_s']} | {r['p95_s']} | {r['n']} | {goal} |")
+    lines += ["", "| cold start, `qa ask --json` (process start → answer) | seconds | peak RSS MB | target |",
+              "|---|---|---|---|"]
+    lines += [f"| {c['backend']} | {c['cold_start_s']} | {c['peak_rss_mb']} | "
+              f"≤ 10 s ({verdict(c['cold_start_s'] <= 10)}) |" for c in data["cold_start"]]
+    fig, ax = plt.subplots(figsize=(5, 3))
+    ax.bar([n.replace("local LLM ", "LLM\n").replace(", warm", "").replace(" alone", "") for n, _, _ in rows],
+           [r["p50_s"] for _, r, _ in rows])
+    ax.set_ylabel("p50 seconds")
+    fig.tight_layout()
+    fig.savefig(DOCS / "bench_answer.png", dpi=100)
+    return lines + ["", "![answers](bench_answer.png)", ""]
+
+
+def main() -> None:
+    lines = ["# Benchmarks", "", f"Written by `make bench` on {time.strftime('%Y-%m-%d')} ({platform.machine()}, "
+             f"{__import__('os').cpu_count()} cores, no GPU). Each section's numbers come from one run; compare "
+             "ratios within a table, not across machines.", ""]
+    for name, section in (("ingest", ingest_section), ("retrieval", retrieval_section), ("answer", answer_section)):
+        if (RESULTS / f"{name}.json").exists():
+            lines += section(load(name))
+    (DOCS / "benchmarks.md").write_text("\n".join(lines))
+    print(f"wrote {DOCS / 'benchmarks.md'}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,37 @@
+"""Relative dates in news ("on Monday", "this week") mean nothing without the article's date: an answer
+sentence that leans on one is prefixed with "According to <publisher> (<date>):" from its citation."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from qa.text import sentences
+from qa.types import Citation
+
+_RELATIVE = re.compile(r"\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|tonight|yesterday|"
+                       r"tomorrow|(this|last|next) (week|month|year)|weekend|earlier this|later this)\b",
+                       re.IGNORECASE)
+_MARKER = re.compile(r"\[(\d+)\]")
+
+
+def attribute_dates(text: str, citations: list[Citation]) -> str:
+    by_n = {c.n: c for c in citations}
+    done: set[str] = set()
+    out = []
+    for sentence in sentences(text):
+        cited = [by_n[int(n)] for n in _MARKER.findall(sentence) if int(n) in by_n]
+        source = next((c for c in cited if c.published), None)
+        if source and _RELATIVE.search(sentence) and source.source not in done and not sentence.startswith("According"):
+            done.add(source.source)
+            sentence = f"According to {source.publisher or 'the article'} ({_readable(source.published)}): {sentence}"
+        out.append(sentence)
+    return " ".join(out)
+
+
+def _readable(iso: str) -> str:
+    try:
+        day = date.fromisoformat(iso)
+    except ValueError:
+        return iso
+    return f"{day.day} {day.strftime('%B %Y')}"
