@@ -135,11 +135,18 @@ ON_TOPIC = 0.5  # share of the question's content words an answer (with its quot
 
 
 def answers_question(question: str, answer: str, cited: list[str]) -> bool:
-    """A supported answer can still dodge the question ("Which Ukrainian official attended?" →
-    a sentence about a Russian general): with its cited passages it must share enough of the
-    question's words and, for "how many / who / when" questions, hold a number, a name or a time."""
+    """A supported answer can still dodge the question ("Which Ukrainian official attended?" → a
+    sentence about a Russian general): with its cited passages it must share enough of the question's
+    words, say something the question did not already say (an echo such as "The agreement was signed
+    at the talks" answers nothing), and for "how many / who / when" questions hold a number, a name or
+    a time. (Requiring the question's names in the quotes, or measuring the overlap on quotes instead of
+    passages, raised false refusals from 0.14 to 0.30 / 0.24 with the extractive backend: not kept.)"""
+    answer = _MARKER.sub("", answer)
     wanted = terms(question)
-    if wanted and len(wanted & terms(" ".join([answer, *cited]))) / len(wanted) < ON_TOPIC:
+    evidence = " ".join([answer, *cited])
+    if wanted and len(wanted & terms(evidence)) / len(wanted) < ON_TOPIC:
+        return False
+    if not terms(answer) - wanted:
         return False
     return fits_answer_type(question, answer)
 

@@ -82,3 +82,10 @@ def test_side_remarks_unrelated_to_the_question_are_dropped():
 def test_a_repeated_sentence_is_said_once():
     out = ground("Sergei Ryabkov heads the Russian side [2]. Sergei Ryabkov heads the Russian side [2].", [P1, P2])
     assert out.text == "Sergei Ryabkov heads the Russian side [2]."
+
+
+def test_an_answer_that_only_echoes_the_question_is_refused():
+    assert ground("Russia has gathered troops along its border [1].", [P1],
+                  "Has Russia gathered troops along its border?").refused
+    assert not ground("Talks began in Geneva on Monday [1].", [P1], "When did the talks begin?").refused
+
