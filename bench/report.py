@@ -41,7 +41,7 @@ def ingest_section(data: dict) -> list[str]:
 
 def retrieval_section(data: dict) -> list[str]:
     lines = ["## Vector search", "", f"{data['queries']} eval questions as queries, top 10. Exact = NumPy dot "
-             "product over the same vectors (the floor). Sizes above 1k: real vectors plus small noise.", "",
+             "product over the same vectors (the floor). Sizes above 1k: the real vectors plus blends of three of them.", "",
              "| chunks | index | insert/s | store p50 / p95 ms | exact p50 / p95 ms | recall@10 vs exact |",
              "|---|---|---|---|---|---|"]
     lines += [f"| {r['size']} | {r['index']} | {r['insert_per_s']} | {r['store_p50_ms']} / {r['store_p95_ms']} | "

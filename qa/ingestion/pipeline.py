@@ -68,8 +68,38 @@ def collect(paths: list[Path]) -> list[Path]:
     return list(dict.fromkeys(files))
 
 
-def ingest_file(store: Store, settings: Settings, path: Path, source: str | None = None) -> FileResult:
-    source = source or source_name(path)
+class Writer:
+    """Collects new chunks across files and adds them in batches, so the embedder works on full
+    batches (adding each file's ~6 chunks on its own ran at 0.84x the raw encode speed).
+
+    Deletes wait until the adds before them are written: a kill in between leaves extra chunks that the
+    next run removes, never a gap. Chunks still in the buffer are simply added again by the next run."""
+
+    def __init__(self, store: Store, batch: int = 256):
+        self.store, self.batch = store, batch
+        self.adds: list = []
+        self.deletes: set[str] = set()
+        self.pending: dict[str, str] = {}  # doc_hash → source, for twins inside the buffer
+
+    def twin(self, doc_hash: str, source: str) -> str | None:
+        found = (self.store.sources_with_hash(doc_hash) | {self.pending.get(doc_hash, source)}) - {source}
+        return sorted(found)[0] if found else None
+
+    def write(self, new: list, stale: set[str], doc_hash: str, source: str) -> None:
+        self.adds += new
+        self.deletes |= stale
+        self.pending[doc_hash] = source
+        if len(self.adds) >= self.batch:
+            self.flush()
+
+    def flush(self) -> None:
+        self.store.add(self.adds)
+        self.store.delete(self.deletes)
+        self.adds, self.deletes, self.pending = [], set(), {}
+
+
+def ingest_file(writer: Writer, settings: Settings, path: Path) -> FileResult:
+    source = source_name(path)
     if not path.exists():
         return FileResult(source, "skipped", reason="file not found")
     try:
@@ -77,18 +107,15 @@ def ingest_file(store: Store, settings: Settings, path: Path, source: str | None
     except (LoadError, OSError) as exc:
         return FileResult(source, "skipped", reason=str(exc))
     doc_hash = hashlib.sha256(article.text.encode()).hexdigest()[:32]
-    twins = store.sources_with_hash(doc_hash) - {source}
-    if twins:
-        return FileResult(source, "skipped", reason=f"same article text as {sorted(twins)[0]}")
+    if twin := writer.twin(doc_hash, source):
+        return FileResult(source, "skipped", reason=f"same article text as {twin}")
     chunks = chunk_article(article, settings.chunk_tokens, settings.chunk_overlap)
     for chunk in chunks:
         chunk.metadata["doc_hash"] = doc_hash
-    old = store.ids_for(source)
+    old = writer.store.ids_for(source)
     new = [c for c in chunks if c.id not in old]
     stale = old - {c.id for c in chunks}
-    # Add before delete: a kill in between leaves extra chunks that the next run removes, never a gap.
-    store.add(new)
-    store.delete(stale)
+    writer.write(new, stale, doc_hash, source)
     status = "unchanged" if not new and not stale else ("updated" if old else "added")
     return FileResult(source, status, len(chunks), len(new), len(stale), note)
 
@@ -114,9 +141,10 @@ def run(store: Store, settings: Settings, paths: list[Path], prune_missing: bool
     console = Console(stderr=True)
     with Progress(*columns, disable=not show_progress, transient=True, console=console) as progress:
         task = progress.add_task("", total=len(files))
+        writer = Writer(store)
         for number, path in enumerate(files, start=1):
             progress.update(task, description=path.name)
-            result = ingest_file(store, settings, path)
+            result = ingest_file(writer, settings, path)
             if show_progress and not console.is_terminal:  # logs and pipes get one line per file instead of a bar
                 print(f"[{number}/{len(files)}] {result.status} {result.source}", file=sys.stderr, flush=True)
             report.files.append(result)
@@ -124,6 +152,7 @@ def run(store: Store, settings: Settings, paths: list[Path], prune_missing: bool
             report.removed += result.removed
             report.unchanged += result.chunks - result.added
             progress.advance(task)
+        writer.flush()
     if prune_missing:
         report.removed += prune(store, {f.source for f in report.files})
     report.seconds = time.perf_counter() - started
