@@ -49,12 +49,15 @@ def chunk_id(source: str, text: str) -> str:
 
 def chunk_article(article: Article, chunk_tokens: int, overlap: int) -> list[Chunk]:
     texts = _splitter(chunk_tokens, overlap).split_text(article.text)
-    chunks, cursor = [], 0
+    chunks, cursor, end = [], 0, 0
     for index, text in enumerate(texts):
         # LangChain's own start_index can miss (-1) after overlaps; chunks are substrings, so find them.
+        # A chunk may overlap the previous one but must end after it ("0" also occurs inside "0 0 0.").
         start = article.text.find(text, cursor)
+        while 0 <= start and start + len(text) <= end:
+            start = article.text.find(text, start + 1)
         start = article.text.find(text) if start < 0 else start
-        cursor = start + 1
+        cursor, end = start + 1, max(end, start + len(text))
         metadata = {**article.metadata(), "chunk": index, "start": start}
         chunks.append(Chunk(chunk_id(article.source, text), text, index, start, metadata))
     return chunks
