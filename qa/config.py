@@ -42,6 +42,7 @@ class Settings(BaseSettings):
     embedder: str = "all-MiniLM-L6-v2"
     chunk_tokens: int = Field(180, description="cl100k tokens per chunk; MiniLM truncates at 256 word pieces")
     chunk_overlap: int = 40
+    ingest_batch: int = Field(256, description="chunks embedded and written together (across files)")
     max_article_bytes: int = Field(2 * 1024 * 1024, description="bigger files are skipped with a reason")
 
     # Retrieval

@@ -141,7 +141,7 @@ def run(store: Store, settings: Settings, paths: list[Path], prune_missing: bool
     console = Console(stderr=True)
     with Progress(*columns, disable=not show_progress, transient=True, console=console) as progress:
         task = progress.add_task("", total=len(files))
-        writer = Writer(store)
+        writer = Writer(store, settings.ingest_batch)
         for number, path in enumerate(files, start=1):
             progress.update(task, description=path.name)
             result = ingest_file(writer, settings, path)

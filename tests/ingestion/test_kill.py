@@ -34,7 +34,8 @@ def ingest(env, corpus, **kwargs):
 
 def test_sigkill_during_ingest_then_reingest_is_consistent(tmp_path):
     corpus = make_corpus(tmp_path / "corpus")
-    env = {**os.environ, "QA_STORE_PATH": str(tmp_path / "killed")}
+    # small write batches, so that chunks are already stored when the kill comes
+    env = {**os.environ, "QA_STORE_PATH": str(tmp_path / "killed"), "QA_INGEST_BATCH": "16"}
     process = ingest(env, corpus)
     done = 0
     for line in process.stderr:  # one line per finished file when stderr is not a terminal
@@ -44,6 +45,8 @@ def test_sigkill_during_ingest_then_reingest_is_consistent(tmp_path):
             break
     process.wait(timeout=120)
     assert process.returncode == -signal.SIGKILL, "ingest finished before it could be killed"
+    partial, _ = stored(tmp_path / "killed")
+    assert 0 < len(partial), "nothing was written before the kill: the test would prove nothing"
 
     rerun = ingest(env, corpus)
     assert rerun.wait(timeout=600) == 0, rerun.stderr.read()
