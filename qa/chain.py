@@ -99,7 +99,10 @@ class Chain:
                 yield Token(text)
         timings["generate"] = time.perf_counter() - mark
         mark = time.perf_counter()
-        grounded = ground("".join(raw), passages, standalone)
+        # Closeness in meaning may stand in for word overlap only for written answers: extractive sentences
+        # were picked by that same closeness, so for them it would wave unanswerable questions through.
+        similarity = self.scorer.similarity if self.generator.reads_prompt else None
+        grounded = ground("".join(raw), passages, standalone, similarity)
         grounded, differ = add_other_version(standalone, grounded, passages, self.scorer)
         text = attribute_dates(grounded.text, grounded.citations)
         timings["ground"] = time.perf_counter() - mark

@@ -54,6 +54,14 @@ class SentenceScorer:
             total = SEMANTIC_WEIGHT * semantic + (1 - SEMANTIC_WEIGHT) * lexical
         return [Scored(p, s, i, float(x)) for (p, i, s), x in zip(items, total)]
 
+    def similarity(self, question: str, texts: list[str]) -> float:
+        """The best cosine between the question and any of the texts (0 without an embedder)."""
+        if self.embeddings is None or not texts:
+            return 0.0
+        query = np.asarray(self.embeddings.embed_query(question), dtype=np.float32)
+        vectors = np.asarray(self.embeddings.embed_documents(texts), dtype=np.float32)
+        return float(np.max(vectors @ query))
+
     def focus(self, question: str, passages: list[Passage], budget: int) -> list[Passage]:
         """Each passage cut to its best sentences (in their original order) within `budget` tokens."""
         by_passage: dict[str, list[Scored]] = {}

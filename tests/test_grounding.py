@@ -89,3 +89,18 @@ def test_an_answer_that_only_echoes_the_question_is_refused():
                   "Has Russia gathered troops along its border?").refused
     assert not ground("Talks began in Geneva on Monday [1].", [P1], "When did the talks begin?").refused
 
+
+
+def test_a_demonym_is_mentioned_by_its_country():
+    assert missing_names("Which French minister protested?", "Clément Beaune, France’s minister, protested.") == set()
+    assert missing_names("Which Chinese official spoke?", "A French official spoke.") == {"chinese"}
+
+
+def test_a_paraphrased_question_is_answered_when_the_quote_is_close_in_meaning():
+    passage = Passage(1, "s", "According to rumours, Stinger anti-aircraft missiles were deployed to Ukraine in "
+                      "preparation of a guerilla battle.", {"source": "seeds/s.txt"})
+    text = "Stinger anti-aircraft missiles were deployed to Ukraine [1]."
+    question = "What kind of missiles were reportedly sent to Ukraine for a guerrilla war?"
+    assert ground(text, [passage], question).refused  # too few of the question's words
+    assert not ground(text, [passage], question, lambda q, quotes: 0.7).refused
+    assert ground(text, [passage], question, lambda q, quotes: 0.4).refused
