@@ -201,7 +201,7 @@ def main(argv: list[str] | None = None) -> int:
     from qa.llm.base import GeneratorError
     from qa.llm.model_files import ModelError
     from qa.queue import Busy
-    from qa.server import BindError
+    from qa.config import BindError
     from qa.store import StoreError
 
     args = parser().parse_args(argv)

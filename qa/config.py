@@ -26,6 +26,10 @@ OFFLINE_ENV = {
 for _key, _value in OFFLINE_ENV.items():
     os.environ.setdefault(_key, _value)
 
+class BindError(RuntimeError):
+    """Serving beyond localhost without a token (here, not in qa.server, so the CLI need not import Gradio)."""
+
+
 Backend = Literal["llamacpp", "extractive", "openai"]
 
 

@@ -7,16 +7,13 @@ import uvicorn
 from fastapi import FastAPI
 
 from qa.api import build_api
+from qa.config import BindError
 from qa.service import get_service
 from qa.ui import build
 from qa.ui.app import CSS, HEAD
 
 
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
-
-
-class BindError(RuntimeError):
-    pass
 
 
 def create_app() -> FastAPI:
