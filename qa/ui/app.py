@@ -151,7 +151,8 @@ def _library_tab(service: Service, app: gr.Blocks) -> None:
         rows = []
         for path in progress.tqdm(files or [], desc="Ingesting"):
             path = Path(path)
-            result = service.add_upload(_upload_name(path), path.read_bytes())
+            # gradio keeps the original file name as the last part of its temporary path
+            result = service.add_upload(path.name, path.read_bytes())
             rows.append([Path(result["source"]).name, result["status"], result.get("chunks", 0), result.get("reason") or ""])
         return (rows or [["(no files)", "skipped", 0, "choose .txt, .md or .html files first"]], *refreshed())
 
@@ -164,10 +165,6 @@ def _library_tab(service: Service, app: gr.Blocks) -> None:
     add.click(add_files, upload, [results, table, article], api_name=False)
     remove.click(remove_article, article, [table, article, text], api_name=False)
     app.load(refreshed, None, [table, article], api_name=False)
-
-
-def _upload_name(path: Path) -> str:
-    return path.name  # gradio keeps the original file name as the last path part
 
 
 def _examples(service: Service) -> list[str]:
