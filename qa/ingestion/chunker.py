@@ -49,15 +49,29 @@ def chunk_id(source: str, text: str) -> str:
 
 def chunk_article(article: Article, chunk_tokens: int, overlap: int) -> list[Chunk]:
     texts = _splitter(chunk_tokens, overlap).split_text(article.text)
-    chunks, cursor, end = [], 0, 0
+    chunks, previous = [], ""
+    end = 0  # where the previous chunk ends in the article
     for index, text in enumerate(texts):
-        # LangChain's own start_index can miss (-1) after overlaps; chunks are substrings, so find them.
-        # A chunk may overlap the previous one but must end after it ("0" also occurs inside "0 0 0.").
-        start = article.text.find(text, cursor)
-        while 0 <= start and start + len(text) <= end:
-            start = article.text.find(text, start + 1)
-        start = article.text.find(text) if start < 0 else start
-        cursor, end = start + 1, max(end, start + len(text))
+        start = _locate(article.text, text, _overlap_floor(previous, end, overlap), end)
+        end, previous = max(end, start + len(text)), text
         metadata = {**article.metadata(), "chunk": index, "start": start}
         chunks.append(Chunk(chunk_id(article.source, text), text, index, start, metadata))
     return chunks
+
+
+def _overlap_floor(previous: str, end: int, overlap: int) -> int:
+    """The earliest a chunk can start: it repeats at most `overlap` tokens of the previous one."""
+    if not overlap or not previous:
+        return end
+    tokens = encoding().encode(previous, disallowed_special=())
+    return end - len(encoding().decode(tokens[-(overlap + 2):]))  # 2 tokens of slack: splits are counted apart
+
+
+def _locate(article: str, text: str, floor: int, end: int) -> int:
+    """Chunks are substrings, so find them (LangChain's start_index counts the overlap in characters and
+    misses). In repetitive text a chunk also occurs earlier ("0" inside "0 0 0."): the one that starts
+    after `floor` and ends after the previous chunk is the right one."""
+    start = article.find(text, max(0, floor))
+    while 0 <= start and start + len(text) <= end:
+        start = article.find(text, start + 1)
+    return start if start >= 0 else article.find(text)
