@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import json
 import secrets
-from collections import deque
 import time
 import uuid
+from collections import deque
 from collections.abc import Iterator
 
 from fastapi import FastAPI, File, HTTPException, Request, UploadFile

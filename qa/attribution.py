@@ -6,13 +6,12 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from qa.text import sentences
+from qa.text import MARKER, sentences
 from qa.types import Citation
 
 _RELATIVE = re.compile(r"\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|tonight|yesterday|"
                        r"tomorrow|(this|last|next) (week|month|year)|weekend|earlier this|later this)\b",
                        re.IGNORECASE)
-_MARKER = re.compile(r"\[(\d+)\]")
 
 
 def attribute_dates(text: str, citations: list[Citation]) -> str:
@@ -20,7 +19,7 @@ def attribute_dates(text: str, citations: list[Citation]) -> str:
     done: set[str] = set()
     out = []
     for sentence in sentences(text):
-        cited = [by_n[int(n)] for n in _MARKER.findall(sentence) if int(n) in by_n]
+        cited = [by_n[int(n)] for n in MARKER.findall(sentence) if int(n) in by_n]
         source = next((c for c in cited if c.published), None)
         if source and _RELATIVE.search(sentence) and source.source not in done and not sentence.startswith("According"):
             done.add(source.source)

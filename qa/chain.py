@@ -15,6 +15,7 @@ from qa.grounding import REFUSAL, about, ground, missing_names, names
 from qa.llm.base import Generator
 from qa.queue import GenerationQueue
 from qa.retrieval import Filters, Retriever
+from qa.text import strip_markers
 from qa.types import Answer, Passage
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -47,12 +48,8 @@ def clean_history(history: list[dict] | None, max_turns: int, max_chars: int) ->
         if not isinstance(turn, dict) or turn.get("role") not in ("user", "assistant"):
             raise QuestionError('each history turn must be {"role": "user"|"assistant", "content": "..."}')
         content = _CONTROL.sub(" ", str(turn.get("content") or "")).strip()[: max_chars * 2]
-        turns.append({"role": turn["role"], "content": _strip_markers(content)})
+        turns.append({"role": turn["role"], "content": strip_markers(content)})
     return turns[-max_turns * 2:]
-
-
-def _strip_markers(text: str) -> str:
-    return re.sub(r"\s*\[\d+\]", "", text)
 
 
 class Chain:

@@ -196,12 +196,12 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     from qa.chain import QuestionError
+    from qa.config import BindError
     from qa.embeddings import EmbedderError
     from qa.eval.dataset import QuestionSetError
     from qa.llm.base import GeneratorError
     from qa.llm.model_files import ModelError
     from qa.queue import Busy
-    from qa.config import BindError
     from qa.store import StoreError
 
     args = parser().parse_args(argv)

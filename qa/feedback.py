@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 import threading
 import time
 from pathlib import Path
 
 from qa.grounding import names
+from qa.text import numerals
 
 _LOCK = threading.Lock()  # one process appends; the lock keeps concurrent votes on separate lines
 
@@ -73,6 +73,5 @@ def _base(entry: dict, ident: str, kind: str) -> dict:
 
 def _checkable(answer: str, question: str) -> list[str]:
     """Numbers as written, then names the question did not already contain (echoes prove nothing)."""
-    answer = re.sub(r"\[\d+\]", "", answer)
-    found = re.findall(r"\d[\d,]*(?:\.\d+)?", answer) + sorted(names(answer) - names(question))
+    found = numerals(answer) + sorted(names(answer) - names(question))
     return list(dict.fromkeys(found))[:3]

@@ -23,6 +23,7 @@ from qa.types import Passage
 
 SEMANTIC_WEIGHT = 0.6
 _CACHE_SIZE = 4096
+_QUERY_CACHE_SIZE = 64
 
 
 @dataclasses.dataclass(frozen=True)
@@ -37,6 +38,7 @@ class SentenceScorer:
     def __init__(self, embeddings: Embeddings | None):
         self.embeddings = embeddings
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._queries: OrderedDict[str, np.ndarray] = OrderedDict()
         self._lock = threading.Lock()
 
     def score(self, question: str, passages: list[Passage]) -> list[Scored]:
@@ -48,7 +50,7 @@ class SentenceScorer:
         if self.embeddings is None:
             total = lexical
         else:
-            query = np.asarray(self.embeddings.embed_query(question), dtype=np.float32)
+            query = self._query(question)
             vectors = {p.id: self._vectors(p) for p in passages}
             semantic = np.array([float(vectors[p.id][i] @ query) for p, i, _ in items])
             total = SEMANTIC_WEIGHT * semantic + (1 - SEMANTIC_WEIGHT) * lexical
@@ -58,9 +60,8 @@ class SentenceScorer:
         """The best cosine between the question and any of the texts (0 without an embedder)."""
         if self.embeddings is None or not texts:
             return 0.0
-        query = np.asarray(self.embeddings.embed_query(question), dtype=np.float32)
         vectors = np.asarray(self.embeddings.embed_documents(texts), dtype=np.float32)
-        return float(np.max(vectors @ query))
+        return float(np.max(vectors @ self._query(question)))
 
     def focus(self, question: str, passages: list[Passage], budget: int) -> list[Passage]:
         """Each passage cut to its best sentences (in their original order) within `budget` tokens."""
@@ -80,6 +81,18 @@ class SentenceScorer:
             text = text or " ".join(s for s in sentences(passage.text) if not addressed_to_model(s))
             focused.append(dataclasses.replace(passage, text=text))
         return focused
+
+    def _query(self, question: str) -> np.ndarray:
+        """One answer asks for the question's vector up to three times (focus, grounding, conflicts)."""
+        with self._lock:
+            if question in self._queries:
+                return self._queries[question]
+        vector = np.asarray(self.embeddings.embed_query(question), dtype=np.float32)
+        with self._lock:
+            self._queries[question] = vector
+            while len(self._queries) > _QUERY_CACHE_SIZE:
+                self._queries.popitem(last=False)
+        return vector
 
     def _vectors(self, passage: Passage) -> np.ndarray:
         with self._lock:

@@ -8,7 +8,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from qa.text import STOP, fits_answer_type, numbers, sentence_spans, sentences, terms
+from qa.text import STOP, fits_answer_type, numbers, sentence_spans, sentences, strip_markers, terms
 from qa.types import Citation, Passage
 
 REFUSAL = "The articles don't say."
@@ -44,7 +44,7 @@ _NOT_NAMES = {"passage", "passages", "article", "articles", "according"}
 def names(text: str) -> set[str]:
     """Capitalised words that are not sentence openers or stop words: people, places, organisations."""
     found = set()
-    for sentence in sentences(re.sub(r"\[\d+\]", "", text)):
+    for sentence in sentences(strip_markers(text)):
         for match in _NAME.finditer(sentence):
             word = match.group().rstrip("’'s").rstrip("’'").lower()
             if match.start() == 0 or word in STOP or word in _NOT_NAMES or len(word) < 3:
@@ -152,7 +152,7 @@ def answers_question(question: str, answer: str, cited: list[str], meaning: floa
     a time. The word overlap may be replaced by closeness in meaning (`meaning`: the question's cosine
     with the best quote) for questions paraphrased away from the article's words. (Requiring the question's names in the quotes, or measuring the overlap on quotes instead of
     passages, raised false refusals from 0.14 to 0.30 / 0.24 with the extractive backend: not kept.)"""
-    answer = _MARKER.sub("", answer)
+    answer = strip_markers(answer)
     wanted = terms(question)
     evidence = " ".join([answer, *cited])
     if wanted and len(wanted & terms(evidence)) / len(wanted) < ON_TOPIC and meaning < ON_TOPIC_MEANING:

@@ -12,7 +12,6 @@ from qa.service import get_service
 from qa.ui import build
 from qa.ui.app import CSS, HEAD
 
-
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
 
 

@@ -58,8 +58,23 @@ def terms(text: str) -> set[str]:
     return set(_stemmer().stemWords([w for w in words if w not in STOP and (len(w) > 2 or w.isdigit())]))
 
 
+# A citation marker "[3]": written by generators, read by grounding, the UI and the CLI.
+MARKER = re.compile(r"\[(\d+)\]")
+_NUMERAL = re.compile(r"\d[\d,]*(?:\.\d+)?")
+
+
+def strip_markers(text: str) -> str:
+    return re.sub(r"\s*\[\d+\]", "", text)
+
+
+def numerals(text: str) -> list[str]:
+    """Numbers as written ("100,000"), citation markers excluded."""
+    return _NUMERAL.findall(strip_markers(text))
+
+
 def numbers(text: str) -> set[str]:
-    return {n.replace(",", "") for n in re.findall(r"\d[\d,]*(?:\.\d+)?", text)}
+    """Numbers normalised for comparison ("100,000" → "100000")."""
+    return {n.replace(",", "") for n in _NUMERAL.findall(text)}
 
 
 _NUMBER_QUESTION = re.compile(r"^\s*how (many|much|long|old|far)\b", re.IGNORECASE)
@@ -76,7 +91,7 @@ _TIME_WORDS = re.compile(r"\d|\b(monday|tuesday|wednesday|thursday|friday|saturd
 
 def fits_answer_type(question: str, sentence: str) -> bool:
     """A "how many" answer holds a number, a "who" answer a name, a "when" answer a time."""
-    sentence = re.sub(r"\[\d+\]", "", sentence)  # citation markers are not numbers
+    sentence = strip_markers(sentence)  # citation markers are not numbers
     if _NUMBER_QUESTION.search(question):
         return bool(_NUMBER_WORDS.search(sentence))
     if _WHO_QUESTION.search(question):

@@ -82,8 +82,9 @@ class Writer:
         self.pending: dict[str, str] = {}  # doc_hash → source, for twins inside the buffer
 
     def twin(self, doc_hash: str, source: str) -> str | None:
-        found = (self.store.sources_with_hash(doc_hash) | {self.pending.get(doc_hash, source)}) - {source}
-        return sorted(found)[0] if found else None
+        found = self.store.sources_with_hash(doc_hash) | ({self.pending[doc_hash]} if doc_hash in self.pending else set())
+        found.discard(source)
+        return min(found, default=None)
 
     def write(self, new: list, stale: set[str], doc_hash: str, source: str) -> None:
         self.adds += new

@@ -27,14 +27,23 @@ def build(service: Service) -> gr.Blocks:
     with gr.Blocks(title="qa — cited answers from your articles") as app:
         gr.Markdown("## Ask the articles\nAnswers come only from the ingested articles, each claim with a "
                     "numbered citation. When they don't say, it tells you.")
+        articles = service.store.sources()
         with gr.Tab("Chat"):
-            _chat_tab(service, app)
+            examples, publishers, status, backend = _chat_tab(service, articles)
         with gr.Tab("Library"):
-            _library_tab(service, app)
+            table, article = _library_tab(service, articles)
+
+        def on_load(chosen: str):
+            """One read of the article list per page load (it scans every chunk's metadata)."""
+            articles = service.store.sources()
+            return (gr.Dataset(samples=_samples(articles)), gr.Dropdown(choices=_publishers(articles)),
+                    render.status_line(service.settings, articles, chosen), *_library_state(articles))
+
+        app.load(on_load, backend, [examples, publishers, status, table, article], api_name=False)
     return app
 
 
-def _chat_tab(service: Service, app: gr.Blocks) -> None:
+def _chat_tab(service: Service, articles: list[dict]) -> tuple:
     records = gr.State([])  # one dict per answer: the question, history and Answer, for feedback
     with gr.Row(equal_height=False):
         with gr.Column(scale=3, min_width=320):
@@ -46,7 +55,7 @@ def _chat_tab(service: Service, app: gr.Blocks) -> None:
                 send = gr.Button("Ask", variant="primary", elem_id="qa-ask")
                 clear = gr.Button("Clear chat", elem_id="qa-clear")
                 copy = gr.Button("Copy answer", elem_id="qa-copy")
-            examples = gr.Dataset(components=[box], samples=[[q] for q in _examples(service)],
+            examples = gr.Dataset(components=[box], samples=_samples(articles),
                                   label="Example questions from the articles", elem_id="qa-examples")
             with gr.Row():
                 comment = gr.Textbox(label="Comment on the latest answer (optional)", scale=3, elem_id="qa-comment")
@@ -58,12 +67,12 @@ def _chat_tab(service: Service, app: gr.Blocks) -> None:
             with gr.Accordion("Settings", open=False, elem_id="qa-settings"):
                 backend = gr.Dropdown(BACKENDS, value=service.settings.backend, label="Generator")
                 top_k = gr.Slider(1, 10, value=service.settings.top_k, step=1, label="Passages (top-k)")
-                publishers = gr.Dropdown(_publishers(service), multiselect=True, label="Only these publishers")
+                publishers = gr.Dropdown(_publishers(articles), multiselect=True, label="Only these publishers")
                 with gr.Row():
                     date_from = gr.Textbox(label="Published from", placeholder="YYYY-MM-DD")
                     date_to = gr.Textbox(label="Published to", placeholder="YYYY-MM-DD")
-                status = gr.Markdown(render.status_line(service.settings, service.store.sources(),
-                                                        service.settings.backend), elem_id="qa-status")
+                status = gr.Markdown(render.status_line(service.settings, articles, service.settings.backend),
+                                     elem_id="qa-status")
 
     def respond(message, messages, records, backend, k, pubs, start, end) -> Iterator:
         history = [{"role": m["role"], "content": render.unlink_markers(_text(m["content"]))}
@@ -123,17 +132,16 @@ def _chat_tab(service: Service, app: gr.Blocks) -> None:
 
     hidden_q, hidden_json = gr.Textbox(visible=False), gr.JSON(visible=False)
     gr.Button(visible=False).click(ask, [hidden_q, backend], hidden_json, api_name="ask")
-    app.load(lambda: (gr.Dataset(samples=[[q] for q in _examples(service)]),
-                      gr.Dropdown(choices=_publishers(service))), None, [examples, publishers], api_name=False)
+    return examples, publishers, status, backend
 
 
-def _library_tab(service: Service, app: gr.Blocks) -> None:
+def _library_tab(service: Service, articles: list[dict]) -> tuple:
     table = gr.Dataframe(headers=["Title", "Publisher", "Published", "Author", "Chunks", "Source"],
-                         value=render.library_rows(service.store.sources()), interactive=False, wrap=True,
+                         value=render.library_rows(articles), interactive=False, wrap=True,
                          column_widths=["34%", "14%", "11%", "13%", "7%", "21%"],
                          label="Ingested articles", elem_id="qa-library")
     with gr.Row():
-        article = gr.Dropdown(_source_names(service), label="Article", scale=3, elem_id="qa-article")
+        article = gr.Dropdown([a["source"] for a in articles], label="Article", scale=3, elem_id="qa-article")
         remove = gr.Button("Remove article", variant="stop", scale=1, elem_id="qa-remove")
     text = gr.Textbox(label="Cleaned text (what was embedded)", lines=12, max_lines=20, interactive=False,
                       elem_id="qa-article-text")
@@ -144,8 +152,7 @@ def _library_tab(service: Service, app: gr.Blocks) -> None:
                            label="Upload results", elem_id="qa-upload-results")
 
     def refreshed():
-        sources = service.store.sources()
-        return render.library_rows(sources), gr.Dropdown(choices=[s["source"] for s in sources], value=None)
+        return _library_state(service.store.sources())
 
     def add_files(files, progress=gr.Progress()):
         rows = []
@@ -164,19 +171,19 @@ def _library_tab(service: Service, app: gr.Blocks) -> None:
     article.change(lambda s: service.store.article_text(s) if s else "", article, text, api_name=False)
     add.click(add_files, upload, [results, table, article], api_name=False)
     remove.click(remove_article, article, [table, article, text], api_name=False)
-    app.load(refreshed, None, [table, article], api_name=False)
+    return table, article
 
 
-def _examples(service: Service) -> list[str]:
-    return render.example_questions(service.store.sources())
+def _library_state(articles: list[dict]) -> tuple:
+    return render.library_rows(articles), gr.Dropdown(choices=[a["source"] for a in articles], value=None)
 
 
-def _publishers(service: Service) -> list[str]:
-    return sorted({s["publisher"] for s in service.store.sources() if s.get("publisher")})
+def _samples(articles: list[dict]) -> list[list[str]]:
+    return [[q] for q in render.example_questions(articles)]
 
 
-def _source_names(service: Service) -> list[str]:
-    return [s["source"] for s in service.store.sources()]
+def _publishers(articles: list[dict]) -> list[str]:
+    return sorted({a["publisher"] for a in articles if a.get("publisher")})
 
 
 def _text(content) -> str:

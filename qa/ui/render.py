@@ -7,16 +7,16 @@ import html
 import re
 from collections.abc import Callable
 
+from qa.text import MARKER
 from qa.types import Answer, Citation
 
-_MARKER = re.compile(r"\[(\d+)\]")
 _LINKED = re.compile(r"\[\\\[(\d+)\\\]\]\(#cite-\d+-\d+\)")
 CONTEXT_CHARS = 500  # article text shown on each side of a quote
 
 
 def link_markers(text: str, turn: int) -> str:
     """[n] → a Markdown link to the citation's entry in the sources panel (opened by the page's script)."""
-    return _MARKER.sub(lambda m: f"[\\[{m.group(1)}\\]](#cite-{turn}-{m.group(1)})", text)
+    return MARKER.sub(lambda m: f"[\\[{m.group(1)}\\]](#cite-{turn}-{m.group(1)})", text)
 
 
 def unlink_markers(text: str) -> str:
