@@ -120,7 +120,7 @@ def build_api(service: Service) -> FastAPI:
             try:
                 for event in _chain(first, stream):
                     if isinstance(event, Token):
-                        yield _sse("token", {"text": event.text})
+                        yield _sse("token", {"text": event.text, "draft": True})  # unchecked; "answer" is checked
                     else:
                         yield _sse("answer", event.to_dict())
             except (GeneratorError, Busy) as exc:
@@ -205,26 +205,19 @@ def _completion(ident: str, created: int, model: str, answer: Answer) -> dict:
 
 
 def _chat_chunks(ident: str, created: int, model: str, events: Iterator) -> Iterator[str]:
-    """OpenAI stream format. The draft tokens stream as they come; the grounded answer replaces
-    nothing (clients cannot un-print), so the final chunk adds the sources footer and citations."""
+    """OpenAI stream format. Clients cannot un-print, so unchecked draft tokens are not sent: the verified
+    answer comes as one chunk with its sources footer and citations."""
     def chunk(delta: dict, finish: str | None = None, **extra) -> str:
         body = {"id": ident, "object": "chat.completion.chunk", "created": created, "model": model,
                 "choices": [{"index": 0, "delta": delta, "finish_reason": finish}], **extra}
         return f"data: {json.dumps(body, ensure_ascii=False)}\n\n"
 
     yield chunk({"role": "assistant", "content": ""})
-    streamed = False
     try:
         for event in events:
-            if isinstance(event, Token):
-                streamed = True
-                yield chunk({"content": event.text})
-            else:
-                text = footer(event) if streamed and not event.refused else event.answer + footer(event)
-                if streamed and event.refused:
-                    text = "\n\n" + event.answer
-                yield chunk({"content": text}, "stop", citations=[c.to_dict() for c in event.citations],
-                            refused=event.refused)
+            if not isinstance(event, Token):  # draft tokens are unchecked: only the verified answer is sent
+                yield chunk({"content": event.answer + footer(event)}, "stop",
+                            citations=[c.to_dict() for c in event.citations], refused=event.refused)
     except (GeneratorError, Busy) as exc:
         yield chunk({"content": f"\n\n[error] {exc}"}, "stop")
     yield "data: [DONE]\n\n"

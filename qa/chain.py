@@ -1,23 +1,29 @@
-"""One question's path: condense → retrieve → generate (streamed) → ground → Answer."""
+"""One question's path: condense → retrieve → candidates → evidence → write (streamed) → verify → versions
+→ dates → Answer. Each step is a module of qa.answering; this file only runs them in order and times them."""
 
 from __future__ import annotations
 
 import re
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
-from qa.attribution import attribute_dates
+from qa.answering.candidates import Candidate, candidates
+from qa.answering.dates import attribute_dates
+from qa.answering.evidence import Selection, refusal_reason
+from qa.answering.verify import Verdict, answers_question, verify
+from qa.answering.versions import versions, with_versions
+from qa.answering.write import claims
 from qa.config import Settings
-from qa.conflicts import add_other_version
-from qa.focus import SentenceScorer
-from qa.grounding import REFUSAL, about, ground, missing_names, names
+from qa.answering.scoring import SentenceScorer
 from qa.llm.base import Generator
 from qa.queue import GenerationQueue
 from qa.retrieval import Filters, Retriever
-from qa.text import strip_markers
+from qa.text import missing_names, names, strip_markers
 from qa.types import Answer, Passage
 
+REFUSAL = "The articles don't say."
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
@@ -27,6 +33,8 @@ class QuestionError(ValueError):
 
 @dataclass(frozen=True)
 class Token:
+    """Draft text from the generator, before verification (the final Answer holds what was checked)."""
+
     text: str
 
 
@@ -52,6 +60,25 @@ def clean_history(history: list[dict] | None, max_turns: int, max_chars: int) ->
     return turns[-max_turns * 2:]
 
 
+class Timer:
+    def __init__(self):
+        self.started = time.perf_counter()
+        self.timings: dict[str, float] = {}
+
+    @contextmanager
+    def step(self, name: str):
+        mark = time.perf_counter()
+        yield
+        self.timings[name] = round(time.perf_counter() - mark, 4)
+
+    def mark(self, name: str) -> None:
+        self.timings.setdefault(name, round(time.perf_counter() - self.started, 4))
+
+    def done(self) -> dict[str, float]:
+        self.timings["total"] = round(time.perf_counter() - self.started, 4)
+        return self.timings
+
+
 class Chain:
     def __init__(self, retriever: Retriever, generator: Generator, scorer: SentenceScorer, settings: Settings,
                  queue: GenerationQueue):
@@ -60,64 +87,103 @@ class Chain:
         self.generator = generator
         self.scorer = scorer
         self.settings = settings
+        self.policy = settings.policy
 
     def stream(self, question: str, history: list[dict], k: int | None = None,
                filters: Filters | None = None) -> Iterator[Token | Answer]:
-        """Yields Token(text) while generating, then the grounded Answer."""
-        timings: dict[str, float] = {}
-        started = time.perf_counter()
-        standalone = question
-        if history:
-            with self.queue.slot():
-                standalone = self.generator.condense(question, history)
-        timings["condense"] = time.perf_counter() - started
-        mark = time.perf_counter()
-        passages = self.retriever.retrieve(standalone, k=k, filters=filters)
-        timings["retrieve"] = time.perf_counter() - mark
-        debug = {"backend": self.generator.name, "standalone_question": standalone,
-                 "passages": [_passage_debug(p) for p in passages]}
-        reason = _refusal_reason(standalone, passages, self.settings.min_relevance)
+        """Yields Token(text) while the answer is written, then the verified Answer."""
+        timer = Timer()
+        with timer.step("condense"):
+            standalone = question
+            if history:
+                with self.queue.slot():
+                    standalone = self.generator.condense(question, history)
+        with timer.step("retrieve"):
+            passages = self.retriever.retrieve(standalone, k=k, filters=filters)
+        debug: dict = {"backend": self.generator.name, "standalone_question": standalone,
+                       "passages": [_passage_debug(p) for p in passages]}
+        reason = _precheck(standalone, passages, self.policy.min_relevance)
         if reason:
-            timings["total"] = time.perf_counter() - started
-            debug["refusal_reason"] = reason
-            yield Answer(REFUSAL, True, [], _rounded(timings), debug)
+            yield _refusal(reason, timer, debug)
             return
-        mark = time.perf_counter()
-        shown = passages
-        if self.generator.reads_prompt:
-            shown = self.scorer.focus(standalone, passages, self.settings.passage_tokens)
-            timings["focus"] = time.perf_counter() - mark
-        raw: list[str] = []
+        with timer.step("candidates"):
+            found = candidates(standalone, passages, self.scorer, self.policy.candidates)
+        debug["candidates"] = [_candidate_debug(c) for c in found]
         with self.queue.slot():  # only generation queues; retrieval above runs concurrently
-            for text in self.generator.stream(standalone, shown):
-                if not raw:
-                    timings["first_token"] = time.perf_counter() - started
-                raw.append(text)
-                yield Token(text)
-        timings["generate"] = time.perf_counter() - mark
-        mark = time.perf_counter()
-        # Closeness in meaning may stand in for word overlap only for written answers: extractive sentences
-        # were picked by that same closeness, so for them it would wave unanswerable questions through.
-        similarity = self.scorer.similarity if self.generator.reads_prompt else None
-        grounded = ground("".join(raw), passages, standalone, similarity)
-        grounded, differ = add_other_version(standalone, grounded, passages, self.scorer)
-        text = attribute_dates(grounded.text, grounded.citations)
-        timings["ground"] = time.perf_counter() - mark
-        timings["total"] = time.perf_counter() - started
-        debug |= {"raw_answer": "".join(raw), "unsupported": grounded.unsupported}
-        yield Answer(text, grounded.refused, grounded.citations, _rounded(timings), debug, differ)
+            with timer.step("select"):
+                selection = self.generator.select(standalone, found)
+            debug["selection"] = {"ids": list(selection.ids), "confidence": selection.confidence, **selection.detail}
+            reason = refusal_reason(selection)
+            if reason:
+                yield _refusal(reason, timer, debug, selection.confidence)
+                return
+            chosen = selection.chosen(found)
+            raw: list[str] = []
+            with timer.step("write"):
+                for text in self.generator.write(standalone, found, selection):
+                    timer.mark("first_token")
+                    raw.append(text)
+                    yield Token(text)
+            debug["raw_answer"] = "".join(raw)
+            with timer.step("verify"):
+                judge = self.generator.judge if self.generator.judges else None
+                verdicts = verify(claims("".join(raw), chosen), chosen, self.policy, judge, standalone)
+        debug["verdicts"] = [v.to_dict() for v in verdicts]
+        yield self._answer(standalone, verdicts, found, selection, timer, debug)
+
+    def _answer(self, question: str, verdicts: list[Verdict], found: list[Candidate], selection: Selection,
+                timer: Timer, debug: dict) -> Answer:
+        kept = [v for v in verdicts if v.kept]
+        text, cited = _numbered(kept, {c.id: c for c in found})
+        # the answer is as sure as its choice of evidence and its best-supported sentence
+        confidence = min(selection.confidence, max((v.support for v in kept), default=0.0))
+        floor = self.policy.floor(self.generator.name)
+        reason = "no sentence of the answer is supported by its evidence" if not kept else (
+            answers_question(question, text) or (
+                f"confidence {confidence:.2f} is below the calibrated floor {floor:.2f}" if confidence < floor else None))
+        if reason:
+            return _refusal(reason, timer, debug, confidence)
+        with timer.step("versions"):
+            other = versions(question, cited, selection.chosen(found))
+            if other.other is not None:
+                cited = [*cited, other.other]
+            text = with_versions(text, other, len(cited))
+        citations = [c.citation(n) for n, c in enumerate(cited, start=1)]
+        text = attribute_dates(text, citations)
+        return Answer(text, False, citations, timer.done(), debug, other.differ, confidence)
 
 
-def _refusal_reason(question: str, passages: list[Passage], min_relevance: float) -> str | None:
+def _numbered(kept: list[Verdict], by_id: dict[int, Candidate]) -> tuple[str, list[Candidate]]:
+    """The kept sentences with their evidence renumbered [1], [2]… in order of first citation."""
+    order: list[int] = []
+    lines = []
+    for verdict in kept:
+        ns = []
+        for i in verdict.claim.ids:
+            if i not in order:
+                order.append(i)
+            ns.append(order.index(i) + 1)
+        body = verdict.claim.text.rstrip()
+        stop = body[-1] if body[-1:] in (".", "!", "?") else "."
+        lines.append(f"{body.rstrip('.!?')} {''.join(f'[{n}]' for n in ns)}{stop}")
+    return " ".join(lines), [by_id[i] for i in order]
+
+
+def _precheck(question: str, passages: list[Passage], min_relevance: float) -> str | None:
     """Why no generation is worth trying, or None. Cheap checks that keep a model from guessing."""
     if not passages:
         return "no articles match (is anything ingested? are the filters too narrow?)"
     if not any(p.dense_score >= min_relevance or p.keyword_hit for p in passages):
         return "no passage is close enough to the question"
     asked = names(question)
-    if asked and missing_names(question, " ".join(p.text + " " + about(p) for p in passages)) == asked:
+    if asked and missing_names(question, " ".join(p.text + " " + p.about for p in passages)) == asked:
         return f"the passages never mention {', '.join(sorted(asked))}"
     return None
+
+
+def _refusal(reason: str, timer: Timer, debug: dict, confidence: float = 0.0) -> Answer:
+    debug["refusal_reason"] = reason
+    return Answer(REFUSAL, True, [], timer.done(), debug, confidence=confidence)
 
 
 def _passage_debug(p: Passage) -> dict:
@@ -125,5 +191,5 @@ def _passage_debug(p: Passage) -> dict:
             "dense_score": round(p.dense_score, 4), "keyword": p.keyword_hit}
 
 
-def _rounded(timings: dict[str, float]) -> dict[str, float]:
-    return {k: round(v, 4) for k, v in timings.items()}
+def _candidate_debug(c: Candidate) -> dict:
+    return {"id": c.id, "source": c.source, "score": round(c.score, 4), "sentence": c.sentence}

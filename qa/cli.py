@@ -108,7 +108,7 @@ def cmd_model(args: argparse.Namespace) -> int:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    from qa.eval import dataset, gate, report, runner
+    from qa.eval import calibrate, dataset, gate, report, runner
 
     if args.compare:
         first, second = (json.loads(Path(p).read_text()) for p in args.compare)
@@ -120,16 +120,25 @@ def cmd_eval(args: argparse.Namespace) -> int:
         raise SystemExit("qa eval: give a question file (JSONL), --compare A.json B.json or --from-feedback FILE")
     from qa.service import get_service
 
-    questions = dataset.load(Path(args.questions))
+    questions = dataset.select(dataset.load(Path(args.questions)), None if args.calibrate else args.split)
     if args.ids:
         wanted = set(args.ids.split(","))
         questions = [q for q in questions if q.id in wanted]
     service = get_service()
     service.ensure_seeded(show_progress=True)
-    result = runner.run(service, questions, backend=args.backend, k=args.k, label=args.label or "")
+    backend = args.backend or service.settings.backend
+    if args.calibrate:  # answer everything the selector chose; the floor is fitted from the records
+        policy = service.settings.policy
+        service.settings.policy = policy.model_copy(update={"min_confidence": {**policy.min_confidence, backend: 0.0}})
+    result = runner.run(service, questions, backend=backend, k=args.k, label=args.label or "", split=args.split)
     report.print_table(result)
-    out = Path(args.out or f"eval/runs/{result['meta']['backend']}")
+    out = Path(args.out or f"eval/runs/{backend}")
     print(f"report: {report.write(result, out)} and {out / 'report.md'}")
+    if args.calibrate:
+        fitted = calibrate.fit(*(runner.half(result, h) for h in dataset.SPLITS))
+        path = out / "calibration.json"
+        path.write_text(json.dumps({"backend": backend, "questions": args.questions, **fitted}, indent=1))
+        print(f"fitted floor for {backend}: {fitted['floor']} (dev {fitted['dev']}, test {fitted['test']}) → {path}")
     if args.gate:
         problems = gate.failures(result["metrics"], gate.load_thresholds(Path(args.thresholds), args.gate))
         for problem in problems:
@@ -185,6 +194,10 @@ def parser() -> argparse.ArgumentParser:
     ev.add_argument("--out", help="report folder (default eval/runs/BACKEND)")
     ev.add_argument("--ids", help="only these question ids, comma-separated")
     ev.add_argument("--label", help="a name for this run in comparisons")
+    ev.add_argument("--split", choices=["dev", "test", "all"], default="all",
+                    help="only the dev half (tune on it) or the test half (report it); see docs/evaluation.md")
+    ev.add_argument("--calibrate", action="store_true",
+                    help="run both halves with no confidence floor, fit the floor on dev, report it on test")
     ev.add_argument("--gate", help="fail (exit 1) below the thresholds of this name in --thresholds")
     ev.add_argument("--thresholds", default=str(Path(__file__).resolve().parent.parent / "eval" / "thresholds.json"))
     ev.add_argument("--from-feedback", metavar="FEEDBACK.jsonl",

@@ -7,7 +7,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import BaseModel, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -33,8 +33,37 @@ class BindError(RuntimeError):
 Backend = Literal["llamacpp", "extractive", "openai"]
 
 
+class AnswerPolicy(BaseModel):
+    """Everything that decides what is answered, cited or refused, each with the reason for its value.
+    Confidence floors are fitted by `qa eval --calibrate` on the dev half of a question set (the fitted
+    values and their dev/test figures are in eval/calibration/); nothing here names a question's words."""
+
+    candidates: int = Field(10, description="candidate sentences numbered for the selector: 10 held the answer "
+                                            "sentence for the seed dev questions while keeping the prompt ~400 tokens")
+    max_evidence: int = Field(3, description="sentences an answer may rest on; more is a list of loosely related facts")
+    min_relevance: float = Field(0.35, description="below this dense similarity (and no keyword hit) a passage is off "
+                                                   "topic; from the first eval round, kept (it only stops hopeless asks)")
+    min_confidence: dict[str, float] = Field(
+        {"llamacpp": 0.5, "extractive": 0.42, "openai": 0.5},
+        description="per backend: the selector's confidence below which the answer is refused (fitted on dev by "
+                    "`qa eval --calibrate`; see eval/calibration/)")
+    verifier: Literal["judge", "lexical"] = Field(
+        "judge", description="how a written sentence is checked against its evidence: the model's yes/no judgement "
+                             "(sees relations) or word overlap (see docs/evaluation.md for both methods' figures)")
+    min_entailment: float = Field(0.5, description="P(yes) the judge must give a sentence for it to be kept: more "
+                                                   "likely supported than not (the answer's own floor is calibrated)")
+    min_overlap: float = Field(0.5, description="lexical verifier: share of a sentence's content words in its evidence")
+    cite_share: float = Field(0.5, description="a chosen sentence is cited for a claim when its word overlap with the "
+                                              "claim is at least this share of the best chosen sentence's")
+    second_version: float = Field(0.9, description="the extractive selector also chooses another article's sentence "
+                                                    "scoring this share of the best one's (a second version to compare)")
+
+    def floor(self, backend: str) -> float:
+        return self.min_confidence.get(backend, 0.5)
+
+
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="QA_", env_file=".env", extra="ignore")
+    model_config = SettingsConfigDict(env_prefix="QA_", env_file=".env", extra="ignore", env_nested_delimiter="__")
 
     # Store
     store_path: Path = PROJECT_ROOT / "vectorstore"
@@ -52,8 +81,9 @@ class Settings(BaseSettings):
     # Retrieval
     top_k: int = 5
     fetch_k: int = 20
-    passage_tokens: int = Field(70, description="prompt budget per passage for the local LLM (best sentences)")
-    min_relevance: float = Field(0.35, description="below this dense similarity a passage is treated as off topic")
+
+    # What is answered, cited or refused (QA_POLICY__MIN_ENTAILMENT=0.6 and so on)
+    policy: AnswerPolicy = AnswerPolicy()
 
     # Generation
     backend: Backend = "llamacpp"

@@ -8,7 +8,7 @@ import threading
 import time
 from pathlib import Path
 
-from qa.grounding import names
+from qa.text import names
 from qa.text import numerals
 
 _LOCK = threading.Lock()  # one process appends; the lock keeps concurrent votes on separate lines

@@ -10,7 +10,7 @@ from pathlib import Path
 from qa.chain import Chain, Token, clean_history, clean_question
 from qa.config import Settings, get_settings
 from qa.embeddings import get_embeddings
-from qa.focus import SentenceScorer
+from qa.answering.scoring import SentenceScorer
 from qa.ingestion import pipeline
 from qa.ingestion.loaders import SUFFIXES
 from qa.llm import Generator, make_generator

@@ -1,4 +1,4 @@
-"""Sentence splitting and content terms, shared by grounding and the extractive generator."""
+"""Sentence splitting, content terms, names and numbers: the words the answer path compares."""
 
 from __future__ import annotations
 
@@ -58,7 +58,7 @@ def terms(text: str) -> set[str]:
     return set(_stemmer().stemWords([w for w in words if w not in STOP and (len(w) > 2 or w.isdigit())]))
 
 
-# A citation marker "[3]": written by generators, read by grounding, the UI and the CLI.
+# A citation marker "[3]": written by generators, read by the answer path, the UI and the CLI.
 MARKER = re.compile(r"\[(\d+)\]")
 _NUMERAL = re.compile(r"\d[\d,]*(?:\.\d+)?")
 
@@ -99,3 +99,32 @@ def fits_answer_type(question: str, sentence: str) -> bool:
     if _WHEN_QUESTION.search(question):
         return bool(_TIME_WORDS.search(sentence))
     return True
+
+
+_NAME = re.compile(r"\b[A-Z][a-zA-Z’'-]+|\b[A-Z]{2,}\b")
+_NOT_NAMES = {"passage", "passages", "article", "articles", "according", "sentence", "sentences"}
+# Demonyms whose country's name starts differently ("French" is mentioned by "France’s").
+_COUNTRY = {"french": "france", "british": "britain", "chinese": "china", "dutch": "netherlands",
+            "swiss": "switzerland", "polish": "poland", "turkish": "turkey", "spanish": "spain",
+            "finnish": "finland", "swedish": "sweden", "norwegian": "norway", "danish": "denmark",
+            "japanese": "japan", "belarusian": "belarus", "english": "england", "irish": "ireland"}
+
+
+def names(text: str) -> set[str]:
+    """Capitalised words that are not sentence openers or stop words: people, places, organisations."""
+    found = set()
+    for sentence in sentences(strip_markers(text)):
+        for match in _NAME.finditer(sentence):
+            word = match.group().rstrip("’'s").rstrip("’'").lower()
+            if match.start() == 0 or word in STOP or word in _NOT_NAMES or len(word) < 3:
+                continue
+            found.add(word)
+    return found
+
+
+def missing_names(claim: str, passage: str) -> set[str]:
+    """Names in `claim` that `passage` never mentions. A shared five-letter start counts as a mention,
+    so spelling variants pass ("Sergey"/"Sergei") while an invented name does not."""
+    text = passage.lower()
+    return {n for n in names(claim)
+            if not any(re.search(rf"\b{re.escape(form[:5])}", text) for form in (n, _COUNTRY.get(n, n)))}

@@ -47,6 +47,11 @@ class Passage:
     def source(self) -> str:
         return str(self.metadata.get("source", ""))
 
+    @property
+    def about(self) -> str:
+        """The metadata a claim or question may name ("according to BNN", "the 10 January article")."""
+        return " ".join(str(self.metadata.get(k, "")) for k in ("title", "publisher", "author", "published"))
+
 
 @dataclass(frozen=True)
 class Citation:
@@ -69,12 +74,14 @@ class Answer:
     timings: dict[str, float] = field(default_factory=dict)
     debug: dict = field(default_factory=dict)
     conflict: bool = False  # the cited articles report the fact differently; each version is cited
+    confidence: float = 0.0  # the evidence selector's probability that the articles state the answer
 
     def to_dict(self) -> dict:
         return {
             "answer": self.answer,
             "refused": self.refused,
             "conflict": self.conflict,
+            "confidence": round(self.confidence, 4),
             "citations": [c.to_dict() for c in self.citations],
             "timings": dict(self.timings),
             "debug": self.debug,

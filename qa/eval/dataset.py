@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
+from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
 TYPES = ("single", "multi", "unanswerable", "conflict", "followup")
+SPLITS = ("dev", "test")
 
 
 class QuestionSetError(ValueError):
@@ -24,6 +27,7 @@ class Question:
     sources: tuple[str, ...] = ()
     evidence: str = ""
     history: tuple[dict, ...] = field(default_factory=tuple)
+    split: str = ""  # "dev" (tune on it) or "test" (report only); unset rows are split by split_of
 
     @property
     def answerable(self) -> bool:
@@ -38,13 +42,15 @@ def _row(data: dict, where: str) -> Question:
         raise QuestionSetError(f"{where}: type {data['type']!r} is not one of {', '.join(TYPES)}")
     if data["type"] != "unanswerable" and not data.get("accept"):
         raise QuestionSetError(f"{where}: an answerable question needs at least one accept string")
+    if data.get("split", "dev") not in SPLITS:
+        raise QuestionSetError(f"{where}: split {data['split']!r} is not one of {', '.join(SPLITS)}")
     if data["type"] == "conflict" and not data.get("accept_other"):
         raise QuestionSetError(f"{where}: a conflict question needs accept_other (the second version)")
     return Question(
         id=str(data["id"]), type=data["type"], question=data["question"], answer=data.get("answer", ""),
         accept=tuple(data.get("accept") or ()), accept_other=tuple(data.get("accept_other") or ()),
         sources=tuple(data.get("sources") or ()), evidence=data.get("evidence", ""),
-        history=tuple(data.get("history") or ()),
+        history=tuple(data.get("history") or ()), split=data.get("split", ""),
     )
 
 
@@ -67,3 +73,25 @@ def load(path: Path) -> list[Question]:
     if not questions:
         raise QuestionSetError(f"{path} has no questions")
     return questions
+
+
+def split_of(questions: list[Question]) -> dict[str, str]:
+    """Each question's half. A row's own "split" wins; the others are split within each type by a hash of
+    their id (stable whatever the file order, and the same on every machine), alternating dev/test."""
+    halves = {q.id: q.split for q in questions if q.split}
+    by_type: dict[str, list[Question]] = defaultdict(list)
+    for q in questions:
+        if not q.split:
+            by_type[q.type].append(q)
+    for rows in by_type.values():
+        rows.sort(key=lambda q: hashlib.sha1(q.id.encode()).hexdigest())
+        halves |= {q.id: SPLITS[i % 2] for i, q in enumerate(rows)}
+    return halves
+
+
+def select(questions: list[Question], split: str | None) -> list[Question]:
+    """The dev or test half (None or "all": every question)."""
+    if split in (None, "all"):
+        return questions
+    halves = split_of(questions)
+    return [q for q in questions if halves[q.id] == split]

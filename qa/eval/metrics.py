@@ -54,6 +54,10 @@ def score(question: Question, answer: dict, source_text) -> dict:
         "first_token": answer["timings"].get("first_token", answer["timings"].get("total")),
         "total": answer["timings"].get("total"),
         "standalone_question": answer.get("debug", {}).get("standalone_question"),
+        "confidence": answer.get("confidence"),
+        "conflict": bool(answer.get("conflict")),
+        "refusal_reason": answer.get("debug", {}).get("refusal_reason"),
+        "dropped": [v["claim"] for v in answer.get("debug", {}).get("verdicts", []) if not v["kept"]],
     }
 
 
@@ -85,6 +89,8 @@ def aggregate(records: list[dict]) -> dict:
         "accuracy_by_type": {t: _mean(by_type[t]) for t in TYPES if by_type[t]},
         "answer_accuracy": _mean([r["correct"] for r in answerable]),
         "conflict_both_versions": _mean([r["both_versions"] for r in conflicts]),
+        "conflict_flagged": _mean([r["conflict"] for r in conflicts]),
+        "false_conflict_rate": _mean([r["conflict"] for r in records if r["type"] != "conflict" and not r["refused"]]),
         "refusal_accuracy": _mean([r["refused"] for r in unanswerable]),
         "false_refusal_rate": _mean([r["refused"] for r in answerable]),
         "recall_at_k": _mean([r["recall"] for r in answerable if r["recall"] is not None]),

@@ -7,18 +7,19 @@ from functools import lru_cache
 
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from qa.eval.dataset import Question
+from qa.eval.dataset import Question, split_of
 from qa.eval.metrics import aggregate, score
 from qa.ingestion.pipeline import source_path
 from qa.service import Service
 
 
 def run(service: Service, questions: list[Question], backend: str | None = None, k: int | None = None,
-        label: str = "", show_progress: bool = True) -> dict:
+        label: str = "", show_progress: bool = True, split: str = "all") -> dict:
     backend = backend or service.settings.backend
     service.generator(backend)  # load once, before the clock starts on the first question
     text_of = lru_cache(maxsize=None)(lambda source: _source_text(service, source))
     records = []
+    halves = split_of(questions)
     columns = (TextColumn(f"eval {backend}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                TextColumn("{task.description}"))
     with Progress(*columns, disable=not show_progress, transient=True) as progress:
@@ -26,9 +27,9 @@ def run(service: Service, questions: list[Question], backend: str | None = None,
         for question in questions:
             progress.update(task, description=question.id)
             answer = service.answer(question.question, history=list(question.history), k=k, backend=backend)
-            records.append(score(question, answer.to_dict(), text_of))
+            records.append(score(question, answer.to_dict(), text_of) | {"split": halves[question.id]})
             progress.advance(task)
-    meta = {"label": label, "backend": backend, "k": k or service.settings.top_k,
+    meta = {"label": label, "backend": backend, "split": split, "k": k or service.settings.top_k,
             "embedder": service.settings.embedder, "date": dt.datetime.now().isoformat(timespec="seconds"),
             "chunks": service.store.count()}
     return {"meta": meta, "metrics": aggregate(records), "records": records}
@@ -40,3 +41,7 @@ def _source_text(service: Service, source: str) -> str:
     if path.exists():
         return path.read_text(encoding="utf-8", errors="replace")
     return service.store.article_text(source)
+
+
+def half(result: dict, split: str) -> list[dict]:
+    return [r for r in result["records"] if r["split"] == split]

@@ -1,13 +1,18 @@
-"""The Generator interface and the factory that picks a backend from settings."""
+"""The Generator interface and the factory that picks a backend from settings.
+
+A generator does three things for the answer path: it selects the evidence among numbered candidate
+sentences (with a confidence), writes the answer from the chosen sentences only, and, where it can,
+judges whether a sentence of evidence states a claim (a probability)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from typing import Protocol
 
+from qa.answering.candidates import Candidate
+from qa.answering.evidence import Selection
 from qa.config import Settings
-from qa.focus import SentenceScorer
-from qa.types import Passage
+from qa.answering.scoring import SentenceScorer
 
 
 class GeneratorError(RuntimeError):
@@ -16,10 +21,16 @@ class GeneratorError(RuntimeError):
 
 class Generator(Protocol):
     name: str
-    reads_prompt: bool  # True: passages are trimmed to their best sentences before generation
+    judges: bool  # True: judge() reads the model's own probability; False: the lexical verifier is used
 
-    def stream(self, question: str, passages: list[Passage]) -> Iterator[str]:
-        """Answer text, token by token, citing passages as [n]."""
+    def select(self, question: str, candidates: list[Candidate]) -> Selection:
+        """The candidates that state the answer, and the confidence that any does."""
+
+    def write(self, question: str, candidates: list[Candidate], selection: Selection) -> Iterator[str]:
+        """The answer from the chosen candidates only, token by token, citing them as [id]."""
+
+    def judge(self, evidence: list[str], claim: str, question: str) -> float:
+        """P(the evidence states the claim as the answer to the question)."""
 
     def condense(self, question: str, history: list[dict]) -> str:
         """A standalone version of a follow-up question."""
@@ -30,13 +41,13 @@ def make_generator(settings: Settings, scorer: SentenceScorer, backend: str | No
     if backend == "extractive":
         from qa.llm.extractive import ExtractiveGenerator
 
-        return ExtractiveGenerator(scorer)
+        return ExtractiveGenerator(settings.policy)
     if backend == "llamacpp":
         from qa.llm.llamacpp import llamacpp_generator
 
         return llamacpp_generator(settings)
     if backend == "openai":
-        from qa.llm.openai import openai_generator
+        from qa.llm.chat import openai_generator
 
         return openai_generator(settings)
     raise GeneratorError(f"unknown backend {backend!r}: use llamacpp, extractive or openai (QA_BACKEND)")

@@ -1,66 +1,75 @@
-"""A Generator over any LangChain chat model: prompt (from prompts/) | model | text, streamed."""
+"""A Generator over an OpenAI-compatible chat server (vLLM, Ollama, llama.cpp's server, OpenAI).
+
+The same prompt as the local model: one JSON reply, evidence first, then the answer (asked for with the
+server's JSON mode; read with a tolerant parser). A reply that names no valid id is a refusal with its
+reason in the debug info, never an error. The server gives no grammar, so the confidence is 1 when it
+names evidence; P(yes) for judgements comes from the first token's log-probabilities when the server
+returns them, else from the reply's word."""
 
 from __future__ import annotations
 
-import threading
+import math
 from collections.abc import Iterator
-from pathlib import Path
 
-from langchain_core.language_models import BaseChatModel
-from langchain_core.output_parsers import StrOutputParser
-
+from qa.answering.candidates import Candidate
+from qa.answering.evidence import Selection
+from qa.config import AnswerPolicy, Settings
 from qa.llm import prompts
 from qa.llm.base import GeneratorError
 from qa.llm.extractive import needs_context
-from qa.types import Passage
 
 
 class ChatGenerator:
-    reads_prompt = True
+    judges = True
 
-    def __init__(self, name: str, model: BaseChatModel, prompts_dir: Path, serialize: bool, location: str = ""):
-        self.name = name
-        self.location = location  # where the model runs, for error messages
-        self.model = model
-        self.prompts_dir = prompts_dir
-        self.answer_chain = prompts.answer_prompt(prompts_dir) | model | StrOutputParser()
-        self.condense_chain = prompts.condense_prompt(prompts_dir) | model | StrOutputParser()
-        # llama.cpp holds one context: two generations at once would corrupt it.
-        self._lock = threading.Lock() if serialize else None
+    def __init__(self, name: str, model, location: str, prompts_dir, policy: AnswerPolicy):
+        self.name, self.model, self.location = name, model, location
+        self.prompts_dir, self.policy = prompts_dir, policy
 
-    def stream(self, question: str, passages: list[Passage]) -> Iterator[str]:
-        inputs = {"context": prompts.format_passages(self.prompts_dir, passages), "question": question}
-        with self._locked():
-            try:
-                yield from self.answer_chain.stream(inputs)
-            except GeneratorError:
-                raise
-            except Exception as exc:  # backends raise many types (connection, timeout, runtime)
-                raise self._failure(exc) from exc
+    def select(self, question: str, candidates: list[Candidate]) -> Selection:
+        messages = prompts.select_messages(self.prompts_dir, question, candidates, self.policy.max_evidence)
+        reply = self._invoke(messages, response_format={"type": "json_object"})
+        ids, answer = prompts.parse_reply(str(reply.content))
+        valid = {c.id for c in candidates}
+        ids = [i for i in dict.fromkeys(ids) if i in valid][: self.policy.max_evidence]
+        detail = {"reply": str(reply.content)[:2000], "answer": answer}
+        if not ids:
+            detail["reason"] = "the reply named no valid sentence id"
+        return Selection(tuple(ids), float(bool(ids and answer)), detail)
 
-    def _failure(self, exc: Exception) -> GeneratorError:
-        where = f" at {self.location}" if self.location else ""
-        return GeneratorError(f"the {self.name} generator{where} failed: {exc} "
-                              "Check that it is running, or choose another generator.")
+    def write(self, question: str, candidates: list[Candidate], selection: Selection) -> Iterator[str]:
+        yield selection.detail.get("answer", "")
+
+    def judge(self, evidence: list[str], claim: str, question: str) -> float:
+        reply = self._invoke(prompts.judge_messages(self.prompts_dir, evidence, claim, question), max_tokens=2, logprobs=True,
+                             top_logprobs=10)
+        first = ((reply.response_metadata.get("logprobs") or {}).get("content") or [{}])[0]
+        tops = {t["token"].strip().lower(): math.exp(t["logprob"]) for t in first.get("top_logprobs", [])}
+        yes, no = tops.get("yes", 0.0), tops.get("no", 0.0)
+        if yes + no > 0:
+            return yes / (yes + no)
+        return 1.0 if str(reply.content).strip().lower().startswith("yes") else 0.0
 
     def condense(self, question: str, history: list[dict]) -> str:
         if not history or not needs_context(question, history):
-            return question  # cheap path: nothing in the question leans on the conversation
-        inputs = {"history": prompts.format_history(history[-6:]), "question": question}
-        with self._locked():
-            try:
-                rewritten = self.condense_chain.invoke(inputs).strip().splitlines()
-            except Exception as exc:
-                raise self._failure(exc) from exc
-        return rewritten[0].strip().strip('"') if rewritten and rewritten[0].strip() else question
+            return question
+        lines = str(self._invoke(prompts.condense_messages(self.prompts_dir, question, history),
+                                 max_tokens=60).content).strip().splitlines()
+        return lines[0].strip().strip('"') if lines and lines[0].strip() else question
 
-    def _locked(self):
-        return self._lock if self._lock else _NoLock()
+    def _invoke(self, messages: prompts.Messages, **options):
+        roles = {"system": "system", "user": "human", "assistant": "ai"}
+        try:
+            return self.model.bind(**options).invoke([(roles[m["role"]], m["content"]) for m in messages])
+        except Exception as exc:  # connection, timeout, HTTP status: many types
+            raise GeneratorError(f"the {self.name} generator at {self.location} failed: {exc} "
+                                 "Check that it is running, or choose another generator.") from exc
 
 
-class _NoLock:
-    def __enter__(self):
-        return self
+def openai_generator(settings: Settings) -> ChatGenerator:
+    from langchain_openai import ChatOpenAI
 
-    def __exit__(self, *exc):
-        return False
+    model = ChatOpenAI(base_url=settings.openai_base_url, model=settings.openai_model, api_key=settings.openai_api_key,
+                       temperature=0.0, max_tokens=settings.max_tokens, timeout=settings.openai_timeout,
+                       max_retries=0)  # a server that is down should fail fast, not after minutes of retries
+    return ChatGenerator("openai", model, settings.openai_base_url, settings.prompts_dir, settings.policy)

@@ -1,49 +1,49 @@
-"""No generative model: answer with the passage sentences that best match the question.
+"""No generative model: the evidence is the best-scoring candidate sentence (and a nearly as good one from
+another article), and the answer is those sentences, verbatim.
 
-Deterministic and fast; quotes are verbatim by construction. Used in unit tests and by users who
-want answers with no model at all."""
+Deterministic and fast; used in unit tests and by users who want answers with no model at all."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
 
-from qa.focus import SentenceScorer
-from qa.grounding import REFUSAL
+from qa.answering.candidates import Candidate
+from qa.answering.evidence import Selection
+from qa.answering.write import extractive
+from qa.config import AnswerPolicy
 from qa.text import fits_answer_type, terms
-from qa.types import Passage
 
-MIN_SCORE = 0.42  # below this no sentence answers the question: refuse (calibrated on eval/questions.jsonl)
-SECOND_ANSWER = 0.9  # a sentence from another article scoring this close to the best is shown too
 _FOLLOWUP = re.compile(r"\b(he|she|it|they|them|his|her|its|their|that|this|those|these|there|then|the same)\b",
                        re.IGNORECASE)
 
 
 class ExtractiveGenerator:
     name = "extractive"
-    reads_prompt = False
+    judges = False
 
-    def __init__(self, scorer: SentenceScorer):
-        self.scorer = scorer
+    def __init__(self, policy: AnswerPolicy):
+        self.policy = policy
 
-    def stream(self, question: str, passages: list[Passage]) -> Iterator[str]:
-        yield self.answer(question, passages)
-
-    def answer(self, question: str, passages: list[Passage]) -> str:
-        scored = [s for s in self.scorer.score(question, passages)
-                  if len(s.sentence.split()) >= 4 and fits_answer_type(question, s.sentence)]
-        scored.sort(key=lambda s: (-s.score, s.passage.n))
-        if not scored or scored[0].score < MIN_SCORE:
-            return REFUSAL
-        best = scored[0]
-        lines = [f"{best.sentence} [{best.passage.n}]"]
-        for other in scored[1:]:
-            if other.score < best.score * SECOND_ANSWER:
+    def select(self, question: str, candidates: list[Candidate]) -> Selection:
+        """Candidates come best first; the confidence is the best one's relevance score."""
+        typed = [c for c in candidates if fits_answer_type(question, c.sentence)]
+        if not typed:
+            return Selection((), 0.0, {"reason": "no candidate holds the kind of answer asked for"})
+        best, ids = typed[0], [typed[0].id]
+        for other in typed[1:]:
+            if other.score < best.score * self.policy.second_version:
                 break
-            if other.passage.source != best.passage.source:
-                lines.append(f"{other.sentence} [{other.passage.n}]")
+            if other.source != best.source:
+                ids.append(other.id)
                 break
-        return " ".join(lines)
+        return Selection(tuple(ids), best.score)
+
+    def write(self, question: str, candidates: list[Candidate], selection: Selection) -> Iterator[str]:
+        yield extractive(selection.chosen(candidates))
+
+    def judge(self, evidence: list[str], claim: str, question: str) -> float:
+        raise NotImplementedError("the extractive backend has no model to judge with")
 
     def condense(self, question: str, history: list[dict]) -> str:
         return cheap_condense(question, history)

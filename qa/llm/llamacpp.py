@@ -1,58 +1,134 @@
 """The default generator: the packaged Qwen2.5 1.5B GGUF through llama-cpp-python.
 
-A small LangChain chat model over llama_cpp.Llama (langchain-community's ChatLlamaCpp is being
-sunset), so the answer chain stays `prompt | model | parser` whatever the backend.
-"""
+The reply is one JSON object, evidence first, decoded under GBNF grammars so that only existing sentence
+ids (or none) can be named. The confidence is read from the logits of the first token after
+`{"evidence": [`: probability of an id against "]" (no evidence). llama.cpp keeps the last position's
+logits after a one-token completion, so no `logits_all` (n_ctx × vocab floats) is needed. Writing continues
+the same prompt after the chosen ids, so the candidates are read once (the KV cache holds them)."""
 
 from __future__ import annotations
 
+import json
 import os
+import re
+import threading
 from collections.abc import Iterator
-from typing import Any
 
-from langchain_core.callbacks import CallbackManagerForLLMRun
-from langchain_core.language_models import BaseChatModel
-from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage
-from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
-from pydantic import ConfigDict
+import numpy as np
 
-from qa.config import Settings
+from qa.answering.candidates import Candidate
+from qa.answering.evidence import Selection
+from qa.config import AnswerPolicy, Settings
+from qa.llm import prompts
 from qa.llm.base import GeneratorError
-from qa.llm.chat import ChatGenerator
+from qa.llm.extractive import needs_context
 from qa.llm.model_files import ModelError, assemble
 
-_ROLES = {"system": "system", "human": "user", "ai": "assistant"}
+_ANSWER_GRAMMAR = 'root ::= [^"\\n]* "\\"}"\n'  # the answer string, then the end of the JSON object
+_YES_NO_GRAMMAR = 'root ::= "yes" | "no"\n'
 
 
-class LlamaCppChat(BaseChatModel):
-    model_config = ConfigDict(arbitrary_types_allowed=True)
+class LlamaGenerator:
+    name = "llamacpp"
+    judges = True
 
-    client: Any
-    max_tokens: int = 320
+    def __init__(self, llama, prompts_dir, policy: AnswerPolicy, max_tokens: int):
+        from llama_cpp.llama_chat_format import Jinja2ChatFormatter
 
-    @property
-    def _llm_type(self) -> str:
-        return "llama-cpp"
+        self.llama, self.prompts_dir, self.policy, self.max_tokens = llama, prompts_dir, policy, max_tokens
+        template = llama.metadata.get("tokenizer.chat_template", "")
+        self._format = Jinja2ChatFormatter(template, eos_token="<|im_end|>", bos_token="")
+        self._lock = threading.Lock()  # one context: two generations at once would corrupt it
+        self._grammars: dict[str, object] = {}
+        self._groups: dict[str, list[int]] = {}
 
-    def _request(self, messages: list[BaseMessage], stop: list[str] | None, stream: bool):
-        chat = [{"role": _ROLES.get(m.type, "user"), "content": m.content} for m in messages]
-        # temperature 0: the same question gets the same answer (and the eval is repeatable)
-        return self.client.create_chat_completion(messages=chat, stop=stop, stream=stream, temperature=0.0,
-                                                  max_tokens=self.max_tokens, repeat_penalty=1.05)
+    def select(self, question: str, candidates: list[Candidate]) -> Selection:
+        prompt = self._select_prompt(question, candidates)
+        grammar = self._grammar(_ids_grammar([c.id for c in candidates], self.policy.max_evidence))
+        with self._lock:
+            first = self._complete(prompt, 1, grammar)  # leaves the first step's logits in the context
+            ids_mass, none_mass = self._mass("ids"), self._mass("none")
+            reply = first if first.startswith("]") else self._complete(prompt, 24, grammar)  # prompt is cached
+        valid = {c.id for c in candidates}
+        ids = [i for i in dict.fromkeys(int(n) for n in re.findall(r"\d+", reply)) if i in valid]
+        confidence = ids_mass / (ids_mass + none_mass) if ids_mass + none_mass > 0 else 0.0
+        return Selection(tuple(ids[: self.policy.max_evidence]), round(confidence, 4), {"reply": reply})
 
-    def _generate(self, messages: list[BaseMessage], stop: list[str] | None = None,
-                  run_manager: CallbackManagerForLLMRun | None = None, **kwargs: Any) -> ChatResult:
-        text = "".join(chunk.text for chunk in self._stream(messages, stop, run_manager))
-        return ChatResult(generations=[ChatGeneration(message=AIMessage(content=text))])
+    def write(self, question: str, candidates: list[Candidate], selection: Selection) -> Iterator[str]:
+        reply = selection.detail.get("reply") or ", ".join(map(str, selection.ids)) + "]"
+        prompt = self._select_prompt(question, candidates) + reply + prompts.ANSWER_PREFIX
+        with self._lock:
+            for text in self._stream(prompt, self.max_tokens, self._grammar(_ANSWER_GRAMMAR)):
+                end = text.find('"')
+                if end >= 0:
+                    if text[:end]:
+                        yield text[:end]
+                    return
+                yield text
 
-    def _stream(self, messages: list[BaseMessage], stop: list[str] | None = None,
-                run_manager: CallbackManagerForLLMRun | None = None, **kwargs: Any) -> Iterator[ChatGenerationChunk]:
-        for part in self._request(messages, stop, stream=True):
-            token = part["choices"][0]["delta"].get("content")
-            if token:
-                if run_manager:
-                    run_manager.on_llm_new_token(token)
-                yield ChatGenerationChunk(message=AIMessageChunk(content=token))
+    def judge(self, evidence: list[str], claim: str, question: str) -> float:
+        prompt = self._prompt(prompts.judge_messages(self.prompts_dir, evidence, claim, question))
+        with self._lock:
+            self._complete(prompt, 1, self._grammar(_YES_NO_GRAMMAR))
+            yes, no = self._mass("yes"), self._mass("no")
+        return yes / (yes + no) if yes + no > 0 else 0.0
+
+    def condense(self, question: str, history: list[dict]) -> str:
+        if not history or not needs_context(question, history):
+            return question  # cheap path: nothing in the question leans on the conversation
+        prompt = self._prompt(prompts.condense_messages(self.prompts_dir, question, history))
+        with self._lock:
+            lines = self._complete(prompt, 60, None).strip().splitlines()
+        return lines[0].strip().strip('"') if lines and lines[0].strip() else question
+
+    def _select_prompt(self, question: str, candidates: list[Candidate]) -> str:
+        messages = prompts.select_messages(self.prompts_dir, question, candidates, self.policy.max_evidence)
+        return self._prompt(messages) + prompts.EVIDENCE_PREFIX
+
+    def _prompt(self, messages: prompts.Messages) -> str:
+        return self._format(messages=messages).prompt
+
+    def _complete(self, prompt: str, max_tokens: int, grammar) -> str:
+        return "".join(self._stream(prompt, max_tokens, grammar))
+
+    def _stream(self, prompt: str, max_tokens: int, grammar) -> Iterator[str]:
+        try:
+            for part in self.llama.create_completion(prompt, max_tokens=max_tokens, temperature=0.0, stream=True,
+                                                     grammar=grammar, repeat_penalty=1.05, stop=["<|im_end|>"]):
+                yield part["choices"][0]["text"]
+        except Exception as exc:  # llama.cpp raises RuntimeError/ValueError (context full, decode failure)
+            raise GeneratorError(f"the local model failed: {exc}") from exc
+
+    def _mass(self, group: str) -> float:
+        """Probability mass of a group of tokens at the last position (softmax numerator, shared scale)."""
+        logits = np.ctypeslib.as_array(self.llama._ctx.get_logits_ith(-1), shape=(self.llama.n_vocab(),))
+        ids = self._group(group)
+        return float(np.exp(logits[ids].astype(np.float64) - float(logits.max())).sum())
+
+    def _group(self, name: str) -> list[int]:
+        """Tokens that start each kind of reply: a sentence id (digits), no evidence ("]..."), yes, no."""
+        if not self._groups:
+            pieces = [self.llama.detokenize([i]).decode("utf-8", "ignore") for i in range(self.llama.n_vocab())]
+            self._groups = {
+                "ids": [i for i, p in enumerate(pieces) if p.isdigit() and p[0] != "0"],
+                "none": [i for i, p in enumerate(pieces) if p.startswith("]")],
+                "yes": [i for i, p in enumerate(pieces) if p.strip().lower() == "yes"],
+                "no": [i for i, p in enumerate(pieces) if p.strip().lower() == "no"],
+            }
+        return self._groups[name]
+
+    def _grammar(self, gbnf: str):
+        if gbnf not in self._grammars:
+            from llama_cpp import LlamaGrammar
+
+            self._grammars[gbnf] = LlamaGrammar.from_string(gbnf, verbose=False)
+        return self._grammars[gbnf]
+
+
+def _ids_grammar(ids: list[int], most: int) -> str:
+    """ "]" (no evidence) or up to `most` of the given ids, comma-separated, then "]"."""
+    lists = ['"]"'] + [" \", \" ".join(["id"] * n) + ' "]"' for n in range(1, most + 1)]
+    return f"root ::= {' | '.join(lists)}\nid ::= {' | '.join(json.dumps(str(i)) for i in ids)}\n"
 
 
 def load_llama(settings: Settings):
@@ -68,6 +144,5 @@ def load_llama(settings: Settings):
                  n_threads=settings.n_threads or os.cpu_count(), seed=0, verbose=False)
 
 
-def llamacpp_generator(settings: Settings) -> ChatGenerator:
-    model = LlamaCppChat(client=load_llama(settings), max_tokens=settings.max_tokens)
-    return ChatGenerator("llamacpp", model, settings.prompts_dir, serialize=True)
+def llamacpp_generator(settings: Settings) -> LlamaGenerator:
+    return LlamaGenerator(load_llama(settings), settings.prompts_dir, settings.policy, settings.max_tokens)

@@ -80,14 +80,15 @@ def _chat_tab(service: Service, articles: list[dict]) -> tuple:
         messages = (messages or []) + [{"role": "user", "content": message}, {"role": "assistant", "content": ""}]
         filters = {"publishers": pubs or [], "date_from": (start or "").strip() or None,
                    "date_to": (end or "").strip() or None}
-        turn = len(records)
+        turn, draft = len(records), ""
         try:
             for event in service.stream(message, history=history, backend=backend, k=int(k), filters=filters):
                 if isinstance(event, Token):
-                    messages[-1]["content"] += event.text
+                    draft += event.text
+                    messages[-1]["content"] = render.draft_markdown(draft)
                     yield messages, gr.skip(), "", records
                 else:
-                    messages[-1]["content"] = render.link_markers(event.answer, turn)
+                    messages[-1]["content"] = render.answer_markdown(event, turn)
                     entry = {"index": len(messages) - 1, "question": message, "history": history,
                              "answer": event.to_dict()}
                     html = render.sources_html(event, turn, service.store.article_text)

@@ -11,6 +11,7 @@ from qa.text import MARKER
 from qa.types import Answer, Citation
 
 _LINKED = re.compile(r"\[\\\[(\d+)\\\]\]\(#cite-\d+-\d+\)")
+_NOTES = re.compile(r"\n\n\*(Draft —|Confidence:|\d+ sentences? of the draft removed).*", re.DOTALL)
 CONTEXT_CHARS = 500  # article text shown on each side of a quote
 
 
@@ -19,8 +20,36 @@ def link_markers(text: str, turn: int) -> str:
     return MARKER.sub(lambda m: f"[\\[{m.group(1)}\\]](#cite-{turn}-{m.group(1)})", text)
 
 
+DRAFT_NOTE = "*Draft — checking against the articles…*\n\n"
+
+
+def draft_markdown(text: str) -> str:
+    """The model's words while it writes: labelled as unchecked, never shown as the answer."""
+    return DRAFT_NOTE + text
+
+
+def answer_markdown(answer: Answer, turn: int) -> str:
+    """The checked answer with linked markers, its confidence, and what verification removed."""
+    parts = [link_markers(answer.answer, turn)]
+    dropped = [v for v in answer.debug.get("verdicts", []) if not v.get("kept")]
+    if dropped:
+        noun = "sentence" if len(dropped) == 1 else "sentences"
+        parts.append(f"*{len(dropped)} {noun} of the draft removed: no cited sentence supports "
+                     f"{'it' if len(dropped) == 1 else 'them'}.*")
+    if not answer.refused:
+        parts.append(f"*Confidence: {confidence_label(answer.confidence)}*")
+    return "\n\n".join(parts)
+
+
+def confidence_label(confidence: float) -> str:
+    """Plain words for the selector's probability that the articles state the answer."""
+    word = "high" if confidence >= 0.9 else "medium" if confidence >= 0.7 else "low"
+    return f"{word} ({confidence:.2f}: how sure the model is that the cited sentences state the answer)"
+
+
 def unlink_markers(text: str) -> str:
-    return _LINKED.sub(lambda m: f"[{m.group(1)}]", text)
+    """The answer as the model may read it in the history: plain markers, no notes."""
+    return _NOTES.sub("", _LINKED.sub(lambda m: f"[{m.group(1)}]", text))
 
 
 def sources_html(answer: Answer, turn: int, article_text: Callable[[str], str]) -> str:

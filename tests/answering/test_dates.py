@@ -1,4 +1,4 @@
-from qa.attribution import attribute_dates
+from qa.answering.dates import attribute_dates
 from qa.types import Citation
 
 

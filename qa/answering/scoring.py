@@ -1,9 +1,7 @@
-"""Sentence relevance within passages: picks extractive answers and trims prompts for the local LLM.
+"""Sentence relevance within passages: ranks the candidate sentences the evidence is chosen from.
 
-A 1.5B model on two cores reads about 70 prompt tokens a second, so every passage is cut to the
-sentences that matter for the question before it reaches the prompt (a shorter wait for the first
-token, and less to distract a small model). Scores mix meaning (MiniLM cosine, cached per chunk)
-with idf-weighted word overlap, which catches names and numbers that embeddings blur.
+Scores mix meaning (MiniLM cosine, sentence vectors cached per chunk) with idf-weighted word overlap,
+which catches names and numbers that embeddings blur. Sentences addressed to a model are never candidates.
 """
 
 from __future__ import annotations
@@ -17,7 +15,6 @@ from collections import OrderedDict
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
-from qa.ingestion.chunker import count_tokens
 from qa.text import sentences, terms
 from qa.types import Passage
 
@@ -56,34 +53,8 @@ class SentenceScorer:
             total = SEMANTIC_WEIGHT * semantic + (1 - SEMANTIC_WEIGHT) * lexical
         return [Scored(p, s, i, float(x)) for (p, i, s), x in zip(items, total)]
 
-    def similarity(self, question: str, texts: list[str]) -> float:
-        """The best cosine between the question and any of the texts (0 without an embedder)."""
-        if self.embeddings is None or not texts:
-            return 0.0
-        vectors = np.asarray(self.embeddings.embed_documents(texts), dtype=np.float32)
-        return float(np.max(vectors @ self._query(question)))
-
-    def focus(self, question: str, passages: list[Passage], budget: int) -> list[Passage]:
-        """Each passage cut to its best sentences (in their original order) within `budget` tokens."""
-        by_passage: dict[str, list[Scored]] = {}
-        for item in self.score(question, passages):
-            by_passage.setdefault(item.passage.id, []).append(item)
-        focused = []
-        for passage in passages:
-            chosen, used = [], 0
-            for item in sorted(by_passage.get(passage.id, []), key=lambda x: -x.score):
-                cost = count_tokens(item.sentence)
-                if chosen and used + cost > budget:
-                    continue
-                chosen.append(item)
-                used += cost
-            text = " ".join(x.sentence for x in sorted(chosen, key=lambda x: x.position))
-            text = text or " ".join(s for s in sentences(passage.text) if not addressed_to_model(s))
-            focused.append(dataclasses.replace(passage, text=text))
-        return focused
-
     def _query(self, question: str) -> np.ndarray:
-        """One answer asks for the question's vector up to three times (focus, grounding, conflicts)."""
+        """Questions repeat (chat retries, evaluation runs): their vectors are cached."""
         with self._lock:
             if question in self._queries:
                 return self._queries[question]

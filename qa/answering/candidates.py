@@ -1,0 +1,48 @@
+"""Candidate sentences: the retrieved passages cut into sentences, scored against the question and numbered
+1..n. Every citation is one of them, so a quote is a whole sentence of the article, verbatim."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from qa.answering.scoring import SentenceScorer
+from qa.types import Citation, Passage
+
+
+@dataclass(frozen=True)
+class Candidate:
+    id: int  # the number the selector sees (1-based)
+    sentence: str
+    passage: Passage
+    score: float  # relevance to the question (meaning and words), 0..1
+
+    @property
+    def source(self) -> str:
+        return self.passage.source
+
+    def header(self) -> str:
+        m = self.passage.metadata
+        parts = [str(m[k]) for k in ("publisher", "published") if m.get(k)]
+        return f"({', '.join(parts)}) " if parts else ""
+
+    def citation(self, n: int) -> Citation:
+        m = self.passage.metadata
+        return Citation(n=n, source=self.source, title=m.get("title"), published=m.get("published"),
+                        quote=self.sentence, publisher=m.get("publisher"))
+
+
+def candidates(question: str, passages: list[Passage], scorer: SentenceScorer, limit: int) -> list[Candidate]:
+    """The `limit` best sentences, best first; a sentence repeated in two passages (overlap, wire copies)
+    is listed once."""
+    scored = sorted(scorer.score(question, passages), key=lambda s: (-s.score, s.passage.n, s.position))
+    seen: set[str] = set()
+    chosen = []
+    for item in scored:
+        key = " ".join(item.sentence.lower().split())
+        if key in seen:
+            continue
+        seen.add(key)
+        chosen.append(item)
+        if len(chosen) == limit:
+            break
+    return [Candidate(i, s.sentence, s.passage, s.score) for i, s in enumerate(chosen, start=1)]

@@ -1,0 +1,58 @@
+"""Sources that disagree: when the chosen evidence from two articles states the asked fact with other
+figures or other names, the answer gives each version with its own citation and says that they differ.
+
+Two sentences differ when the answer-bearing parts they add to the question are disjoint: their numbers
+(dates, amounts) when both have some, otherwise their names. A paraphrase or a complementary fact shares
+its figure or its name with the answer and is not flagged (comparing any content words flagged 13 of 14
+paraphrases in an earlier round: see docs/evaluation.md)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from qa.answering.candidates import Candidate
+from qa.text import names, numbers
+
+DIFFER = "The articles differ on this."
+
+
+@dataclass(frozen=True)
+class Versions:
+    differ: bool
+    other: Candidate | None = None  # an uncited sentence to add as the second version
+
+
+def differ(a: str, b: str, question: str) -> bool:
+    asked_numbers, asked_names = numbers(question), names(question)
+    mine, theirs = numbers(a) - asked_numbers, numbers(b) - asked_numbers
+    if mine and theirs:
+        return not mine & theirs
+    mine, theirs = names(a) - asked_names, names(b) - asked_names
+    return bool(mine and theirs and not _share(mine, theirs))
+
+
+def _share(a: set[str], b: set[str]) -> bool:
+    """Spelling-tolerant overlap ("Sergey"/"Sergei"): a shared five-letter start counts."""
+    return any(x[:5] == y[:5] for x in a for y in b)
+
+
+def versions(question: str, cited: list[Candidate], chosen: list[Candidate]) -> Versions:
+    """The selector chose every sentence it found stating the answer; when two of them, from different
+    articles, differ, the answer says so, and a chosen version the answer did not cite is added."""
+    if any(differ(a.sentence, b.sentence, question) for a in cited for b in cited if a.source < b.source):
+        return Versions(True)
+    sources = {c.source for c in cited}
+    for other in chosen:
+        if other.source not in sources and any(differ(c.sentence, other.sentence, question) for c in cited):
+            return Versions(True, other)
+    return Versions(False)
+
+
+def with_versions(text: str, found: Versions, n: int) -> str:
+    """The answer text with the second version (cited as [n]) or the note that the cited versions differ."""
+    if found.other is not None:
+        who = found.other.passage.metadata.get("publisher") or "Another article"
+        return f"{text} The articles differ: {who} reports “{found.other.sentence}” [{n}]."
+    if found.differ and "differ" not in text.lower():
+        return f"{text} {DIFFER}"
+    return text

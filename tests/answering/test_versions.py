@@ -1,0 +1,38 @@
+from qa.answering.candidates import Candidate
+from qa.answering.versions import DIFFER, Versions, differ, versions, with_versions
+from qa.types import Passage
+
+
+def candidate(i: int, sentence: str, source: str, score: float = 0.8, publisher: str = "AP") -> Candidate:
+    return Candidate(i, sentence, Passage(i, source, sentence, {"source": source, "publisher": publisher}), score)
+
+
+A = candidate(1, "Officials said 100,000 troops are massed at the border.", "a.txt")
+B = candidate(2, "Officials said 130,000 troops are massed at the border.", "b.txt", publisher="BNN")
+C = candidate(3, "Officials said 100,000 troops are massed at the border now.", "c.txt")
+Q = "How many troops are massed at the border?"
+
+
+def test_other_figures_or_other_names_differ_shared_ones_agree():
+    assert differ(A.sentence, B.sentence, Q)
+    assert not differ(A.sentence, C.sentence, Q)
+    assert differ("The 2020 year-end No 1 was Ashleigh Barty.", "The 2020 year-end No 1 was Angelique Kerber.",
+                  "Who was the year-end No 1 in 2020?")
+    assert not differ("Sergei Ryabkov led the delegation.", "Ryabkov, a deputy minister, led it.", "Who led it?")
+
+
+def test_a_chosen_sentence_from_another_article_with_another_figure_is_the_second_version():
+    found = versions(Q, [A], [A, B])
+    assert found.differ and found.other == B
+    text = with_versions("100,000 troops are massed [1].", found, 2)
+    assert text.endswith("The articles differ: BNN reports “Officials said 130,000 troops are massed at the border.” [2].")
+
+
+def test_agreeing_evidence_is_no_conflict():
+    assert versions(Q, [A], [A, C]) == Versions(False)
+
+
+def test_cited_evidence_from_two_articles_that_differ_is_flagged_once():
+    found = versions(Q, [A, B], [A, B])
+    assert found.differ and found.other is None
+    assert with_versions("100,000 [1]. 130,000 [2].", found, 3).endswith(DIFFER)
