@@ -44,7 +44,7 @@ class AnswerPolicy(BaseModel):
     min_relevance: float = Field(0.35, description="below this dense similarity (and no keyword hit) a passage is off "
                                                    "topic; from the first eval round, kept (it only stops hopeless asks)")
     min_confidence: dict[str, float] = Field(
-        {"llamacpp": 0.5, "extractive": 0.42, "openai": 0.5},
+        {"llamacpp": 0.5, "extractive": 0.4278, "openai": 0.5},
         description="per backend: the selector's confidence below which the answer is refused (fitted on dev by "
                     "`qa eval --calibrate`; see eval/calibration/)")
     verifier: Literal["judge", "lexical"] = Field(
@@ -55,6 +55,8 @@ class AnswerPolicy(BaseModel):
     min_overlap: float = Field(0.5, description="lexical verifier: share of a sentence's content words in its evidence")
     cite_share: float = Field(0.5, description="a chosen sentence is cited for a claim when its word overlap with the "
                                               "claim is at least this share of the best chosen sentence's")
+    min_coverage: float = Field(0.5, description="extractive only (no judge): share of the question's words the "
+                                                 "evidence's articles must hold; the first round's on-topic share")
     second_version: float = Field(0.9, description="the extractive selector also chooses another article's sentence "
                                                     "scoring this share of the best one's (a second version to compare)")
 

@@ -26,7 +26,9 @@ class ExtractiveGenerator:
         self.policy = policy
 
     def select(self, question: str, candidates: list[Candidate]) -> Selection:
-        """Candidates come best first; the confidence is the best one's relevance score."""
+        """Candidates come best first; the confidence is the best one's relevance score. With no model to
+        judge relations, a sentence merely near the topic, from articles that never mention most of what is
+        asked ("which hotel", "the weather"), is not taken as evidence."""
         typed = [c for c in candidates if fits_answer_type(question, c.sentence)]
         if not typed:
             return Selection((), 0.0, {"reason": "no candidate holds the kind of answer asked for"})
@@ -37,6 +39,9 @@ class ExtractiveGenerator:
             if other.source != best.source:
                 ids.append(other.id)
                 break
+        covered = coverage(question, " ".join(f"{c.passage.text} {c.passage.about}" for c in typed if c.id in ids))
+        if covered < self.policy.min_coverage:
+            return Selection((), 0.0, {"reason": f"the evidence's articles hold {covered:.0%} of the question's words"})
         return Selection(tuple(ids), best.score)
 
     def write(self, question: str, candidates: list[Candidate], selection: Selection) -> Iterator[str]:
@@ -47,6 +52,11 @@ class ExtractiveGenerator:
 
     def condense(self, question: str, history: list[dict]) -> str:
         return cheap_condense(question, history)
+
+
+def coverage(question: str, text: str) -> float:
+    wanted = terms(question)
+    return len(wanted & terms(text)) / len(wanted) if wanted else 1.0
 
 
 def cheap_condense(question: str, history: list[dict]) -> str:
