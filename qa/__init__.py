@@ -28,14 +28,17 @@ def answer(question: str, history: list[dict] | None = None, k: int | None = Non
 
 def stream(question: str, history: list[dict] | None = None, k: int | None = None,
            filters: dict | None = None, backend: str | None = None) -> Iterator[str | Answer]:
-    """Yields answer text as it is generated, then the final grounded Answer."""
+    """Yields the draft answer text as it is generated, then the final verified Answer."""
     from qa.chain import Token
     from qa.service import get_service
 
     service = get_service()
     service.ensure_seeded(show_progress=False)
     for event in service.stream(question, history=history, k=k, filters=filters, backend=backend):
-        yield event.text if isinstance(event, Token) else event
+        if isinstance(event, Token):
+            yield event.text
+        elif isinstance(event, Answer):
+            yield event
 
 
 def ingest(*paths: str | Path, prune: bool = False):

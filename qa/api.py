@@ -15,7 +15,7 @@ from fastapi import FastAPI, File, HTTPException, Request, UploadFile
 from fastapi.responses import JSONResponse, StreamingResponse
 from pydantic import BaseModel, Field
 
-from qa.chain import QuestionError, Token
+from qa.chain import Evidence, QuestionError, Token
 from qa.llm.base import GeneratorError
 from qa.queue import Busy
 from qa.service import Service
@@ -119,7 +119,9 @@ def build_api(service: Service) -> FastAPI:
         def sse() -> Iterator[str]:
             try:
                 for event in _chain(first, stream):
-                    if isinstance(event, Token):
+                    if isinstance(event, Evidence):
+                        yield _sse("evidence", {"stage": event.stage, "citations": [c.to_dict() for c in event.citations]})
+                    elif isinstance(event, Token):
                         yield _sse("token", {"text": event.text, "draft": True})  # unchecked; "answer" is checked
                     else:
                         yield _sse("answer", event.to_dict())
@@ -215,7 +217,7 @@ def _chat_chunks(ident: str, created: int, model: str, events: Iterator) -> Iter
     yield chunk({"role": "assistant", "content": ""})
     try:
         for event in events:
-            if not isinstance(event, Token):  # draft tokens are unchecked: only the verified answer is sent
+            if isinstance(event, Answer):  # draft tokens are unchecked: only the verified answer is sent
                 yield chunk({"content": event.answer + footer(event)}, "stop",
                             citations=[c.to_dict() for c in event.citations], refused=event.refused)
     except (GeneratorError, Busy) as exc:

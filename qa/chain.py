@@ -21,7 +21,7 @@ from qa.llm.base import Generator
 from qa.queue import GenerationQueue
 from qa.retrieval import Filters, Retriever
 from qa.text import missing_names, names, strip_markers
-from qa.types import Answer, Passage
+from qa.types import Answer, Citation, Passage
 
 REFUSAL = "The articles don't say."
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -60,6 +60,15 @@ def clean_history(history: list[dict] | None, max_turns: int, max_chars: int) ->
     return turns[-max_turns * 2:]
 
 
+@dataclass(frozen=True)
+class Evidence:
+    """What the answer is being drawn from, shown before it is written: the retrieved passages ("reading"),
+    then the chosen sentences ("chosen"). The final Answer's citations replace it."""
+
+    stage: str
+    citations: list[Citation]
+
+
 class Timer:
     def __init__(self):
         self.started = time.perf_counter()
@@ -90,8 +99,9 @@ class Chain:
         self.policy = settings.policy
 
     def stream(self, question: str, history: list[dict], k: int | None = None,
-               filters: Filters | None = None) -> Iterator[Token | Answer]:
-        """Yields Token(text) while the answer is written, then the verified Answer."""
+               filters: Filters | None = None) -> Iterator[Evidence | Token | Answer]:
+        """Yields Evidence as soon as it is known, Token(text) while the answer is written (a draft), then the
+        verified Answer."""
         timer = Timer()
         with timer.step("condense"):
             standalone = question
@@ -102,6 +112,9 @@ class Chain:
             passages = self.retriever.retrieve(standalone, k=k, filters=filters)
         debug: dict = {"backend": self.generator.name, "standalone_question": standalone,
                        "passages": [_passage_debug(p) for p in passages]}
+        if passages:
+            timer.mark("evidence")
+            yield Evidence("reading", [_passage_citation(p) for p in passages])
         reason = _precheck(standalone, passages, self.policy.min_relevance)
         if reason:
             yield _refusal(reason, timer, debug)
@@ -118,6 +131,7 @@ class Chain:
                 yield _refusal(reason, timer, debug, selection.confidence)
                 return
             chosen = selection.chosen(found)
+            yield Evidence("chosen", [c.citation(n) for n, c in enumerate(chosen, start=1)])
             raw: list[str] = []
             with timer.step("write"):
                 for text in self.generator.write(standalone, found, selection):
@@ -184,6 +198,11 @@ def _precheck(question: str, passages: list[Passage], min_relevance: float) -> s
 def _refusal(reason: str, timer: Timer, debug: dict, confidence: float = 0.0) -> Answer:
     debug["refusal_reason"] = reason
     return Answer(REFUSAL, True, [], timer.done(), debug, confidence=confidence)
+
+
+def _passage_citation(p: Passage) -> Citation:
+    m = p.metadata
+    return Citation(p.n, p.source, m.get("title"), m.get("published"), p.text, m.get("publisher"))
 
 
 def _passage_debug(p: Passage) -> dict:

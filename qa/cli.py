@@ -27,6 +27,7 @@ def print_answer(answer) -> None:
 def cmd_ask(args: argparse.Namespace) -> int:
     from qa.chain import Token
     from qa.service import get_service
+    from qa.types import Answer
 
     service = get_service()
     service.ensure_seeded(show_progress=not args.json)
@@ -41,7 +42,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
         if isinstance(event, Token):
             if draft:
                 print(event.text, end="", flush=True, file=sys.stderr)
-        else:
+        elif isinstance(event, Answer):
             final = event
     if draft:
         print("\n", file=sys.stderr)

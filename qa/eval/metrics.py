@@ -53,6 +53,7 @@ def score(question: Question, answer: dict, source_text) -> dict:
         "citations": len(cited),
         "first_token": answer["timings"].get("first_token", answer["timings"].get("total")),
         "total": answer["timings"].get("total"),
+        "evidence": answer["timings"].get("evidence"),
         "standalone_question": answer.get("debug", {}).get("standalone_question"),
         "confidence": answer.get("confidence"),
         "conflict": bool(answer.get("conflict")),
@@ -89,8 +90,9 @@ def aggregate(records: list[dict]) -> dict:
         "accuracy_by_type": {t: _mean(by_type[t]) for t in TYPES if by_type[t]},
         "answer_accuracy": _mean([r["correct"] for r in answerable]),
         "conflict_both_versions": _mean([r["both_versions"] for r in conflicts]),
-        "conflict_flagged": _mean([r["conflict"] for r in conflicts]),
-        "false_conflict_rate": _mean([r["conflict"] for r in records if r["type"] != "conflict" and not r["refused"]]),
+        "conflict_flagged": _mean([r.get("conflict", False) for r in conflicts]),
+        "false_conflict_rate": _mean([r.get("conflict", False) for r in records
+                                       if r["type"] != "conflict" and not r["refused"]]),
         "refusal_accuracy": _mean([r["refused"] for r in unanswerable]),
         "false_refusal_rate": _mean([r["refused"] for r in answerable]),
         "recall_at_k": _mean([r["recall"] for r in answerable if r["recall"] is not None]),
@@ -100,6 +102,7 @@ def aggregate(records: list[dict]) -> dict:
         "quote_support": round(sum(r["quotes_supported"] for r in records) / all_citations, 4) if all_citations else None,
         "latency_first_token_p50": _percentile(firsts, 0.5),
         "latency_first_token_p95": _percentile(firsts, 0.95),
+        "latency_evidence_p50": _percentile([r["evidence"] for r in records if r.get("evidence") is not None], 0.5),
         "latency_total_p50": _percentile(totals, 0.5),
         "latency_total_p95": _percentile(totals, 0.95),
     }

@@ -25,6 +25,7 @@ class ChatGenerator:
     def __init__(self, name: str, model, location: str, prompts_dir, policy: AnswerPolicy):
         self.name, self.model, self.location = name, model, location
         self.prompts_dir, self.policy = prompts_dir, policy
+        self._logprobs = True
 
     def select(self, question: str, candidates: list[Candidate]) -> Selection:
         messages = prompts.select_messages(self.prompts_dir, question, candidates, self.policy.max_evidence)
@@ -41,8 +42,14 @@ class ChatGenerator:
         yield selection.detail.get("answer", "")
 
     def judge(self, evidence: list[str], claim: str, question: str) -> float:
-        reply = self._invoke(prompts.judge_messages(self.prompts_dir, evidence, claim, question), max_tokens=2, logprobs=True,
-                             top_logprobs=10)
+        messages = prompts.judge_messages(self.prompts_dir, evidence, claim, question)
+        try:
+            reply = self._invoke(messages, max_tokens=2, **({"logprobs": True, "top_logprobs": 10} if self._logprobs else {}))
+        except GeneratorError:
+            if not self._logprobs:
+                raise
+            self._logprobs = False  # some servers refuse log-probabilities (llama.cpp without logits_all)
+            reply = self._invoke(messages, max_tokens=2)
         first = ((reply.response_metadata.get("logprobs") or {}).get("content") or [{}])[0]
         tops = {t["token"].strip().lower(): math.exp(t["logprob"]) for t in first.get("top_logprobs", [])}
         yes, no = tops.get("yes", 0.0), tops.get("no", 0.0)

@@ -9,7 +9,7 @@ from pathlib import Path
 import gradio as gr
 
 from qa import feedback
-from qa.chain import QuestionError, Token
+from qa.chain import Evidence, QuestionError, Token
 from qa.llm.base import GeneratorError
 from qa.queue import Busy
 from qa.service import Service
@@ -83,7 +83,9 @@ def _chat_tab(service: Service, articles: list[dict]) -> tuple:
         turn, draft = len(records), ""
         try:
             for event in service.stream(message, history=history, backend=backend, k=int(k), filters=filters):
-                if isinstance(event, Token):
+                if isinstance(event, Evidence):
+                    yield messages, render.evidence_html(event), "", records
+                elif isinstance(event, Token):
                     draft += event.text
                     messages[-1]["content"] = render.draft_markdown(draft)
                     yield messages, gr.skip(), "", records

@@ -64,6 +64,16 @@ def sources_html(answer: Answer, turn: int, article_text: Callable[[str], str]) 
     return "\n".join(parts) or "<p><i>No citations.</i></p>"
 
 
+def evidence_html(evidence) -> str:
+    """The sources being read (retrieved passages, then the chosen sentences) while the answer is checked."""
+    label = "Reading these passages…" if evidence.stage == "reading" else "Checking the answer against these sentences…"
+    items = "".join(f'<li><b>{html.escape(c.title or c.source)}</b> <small>'
+                    f'{" · ".join(html.escape(x) for x in (c.publisher, c.published) if x)}</small>'
+                    f'<blockquote class="qa-quote">{html.escape(c.quote[:400])}</blockquote></li>'
+                    for c in evidence.citations)
+    return f'<div class="qa-evidence qa-{evidence.stage}"><p><i>{label}</i></p><ol>{items}</ol></div>'
+
+
 def _citation(c: Citation, turn: int, article: str) -> str:
     meta = " · ".join(html.escape(x) for x in (c.publisher, c.published) if x)
     return (f'<details class="qa-cite" id="cite-{turn}-{c.n}"><summary><b>[{c.n}]</b> '

@@ -26,13 +26,42 @@ def test_local_llm_answers_with_a_valid_citation(llm_service):
 
 
 @pytest.mark.llm
-def test_local_llm_streams_tokens_before_the_answer(llm_service):
-    from qa.chain import Token
+def test_evidence_comes_first_then_draft_tokens_then_the_checked_answer(llm_service):
+    from qa.chain import Evidence, Token
+    from qa.types import Answer
 
     events = list(llm_service.stream("Who led the Russian delegation in Geneva?", backend="llamacpp"))
-    tokens = [e for e in events if isinstance(e, Token)]
-    assert len(tokens) > 3  # streamed, not one block
-    assert "Ryabkov" in events[-1].answer and not events[-1].refused
+    kinds = [type(e).__name__ for e in events]
+    assert kinds[0] == "Evidence" and kinds[-1] == "Answer"
+    assert kinds.index("Token") > max(i for i, k in enumerate(kinds) if k == "Evidence")
+    assert [e.stage for e in events if isinstance(e, Evidence)] == ["reading", "chosen"]
+    assert len([e for e in events if isinstance(e, Token)]) > 1  # streamed, not one block
+    answer = events[-1]
+    assert isinstance(answer, Answer) and "Ryabkov" in answer.answer and not answer.refused
+    assert 0.0 < answer.confidence <= 1.0
+
+
+@pytest.mark.llm
+def test_the_selector_can_only_name_candidates_that_exist(llm_service):
+    from qa.answering.candidates import candidates
+
+    generator = llm_service.generator("llamacpp")
+    passages = llm_service.retriever.retrieve("How many troops has Russia gathered near Ukraine?")
+    found = candidates("How many troops has Russia gathered near Ukraine?", passages, llm_service.scorer, 4)
+    selection = generator.select("How many troops has Russia gathered near Ukraine?", found)
+    assert selection.ids and set(selection.ids) <= {c.id for c in found}
+    assert len(selection.ids) <= llm_service.settings.policy.max_evidence
+    assert 0.0 <= selection.confidence <= 1.0
+
+
+@pytest.mark.llm
+def test_the_judge_sees_who_did_what(llm_service):
+    judge = llm_service.generator("llamacpp").judge
+    evidence = ["Negotiations are being led by US Deputy Secretary of State Wendy Sherman, with Russia's Deputy "
+                "Foreign Minister Sergei Ryabkov heading the Russian side."]
+    right = judge(evidence, "Sergei Ryabkov led the Russian side.", "Who led the Russian side?")
+    swapped = judge(evidence, "Wendy Sherman led the Russian side.", "Who led the Russian side?")
+    assert 0.0 <= swapped < 0.5 < right <= 1.0
 
 
 @pytest.mark.llm
