@@ -158,7 +158,7 @@ class Chain:
         if reason:
             return _refusal(reason, timer, debug, confidence)
         with timer.step("versions"):
-            other = versions(question, cited, selection.chosen(found))
+            other = versions(question, cited, selection.chosen(found), self.policy.same_statement)
             if other.other is not None:
                 cited = [*cited, other.other]
             text = with_versions(text, other, len(cited))

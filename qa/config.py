@@ -57,6 +57,9 @@ class AnswerPolicy(BaseModel):
                                               "claim is at least this share of the best chosen sentence's")
     min_coverage: float = Field(0.5, description="extractive only (no judge): share of the question's words the "
                                                  "evidence's articles must hold; the first round's on-topic share")
+    same_statement: float = Field(0.5, description="two sentences are versions of one statement (and may conflict) "
+                                                   "when they share half of the shorter one's words besides figures "
+                                                   "and names; not tuned")
     second_version: float = Field(0.9, description="the extractive selector also chooses another article's sentence "
                                                     "scoring this share of the best one's (a second version to compare)")
 

@@ -91,8 +91,9 @@ def addressed_to_model(sentence: str) -> bool:
 
 
 def _is_prose(sentence: str) -> bool:
-    """A sentence, not a heading: headings carry no facts to quote and waste prompt tokens."""
-    return len(sentence.split()) >= 4 and sentence.rstrip("\"”’)")[-1:] in ".!?"
+    """A statement, not a heading or a question: neither states a fact that could be evidence (a page often
+    repeats the reader's question as its title)."""
+    return len(sentence.split()) >= 4 and sentence.rstrip("\"”’)")[-1:] in ".!"
 
 
 def _lexical(question: str, texts: list[str]) -> np.ndarray:

@@ -1,17 +1,17 @@
 """Sources that disagree: when the chosen evidence from two articles states the asked fact with other
 figures or other names, the answer gives each version with its own citation and says that they differ.
 
-Two sentences differ when the answer-bearing parts they add to the question are disjoint: their numbers
-(dates, amounts) when both have some, otherwise their names. A paraphrase or a complementary fact shares
-its figure or its name with the answer and is not flagged (comparing any content words flagged 13 of 14
-paraphrases in an earlier round: see docs/evaluation.md)."""
+Two sentences differ when they are versions of one statement (they share most of their other words) whose
+figures (dates, amounts), or else names, are disjoint. A paraphrase shares its figure or name; a different
+fact shares few words: neither is flagged (on real news, flagging any two chosen sentences with other names
+called 0.30 of answers disputed: see docs/evaluation.md)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from qa.answering.candidates import Candidate
-from qa.text import names, numbers
+from qa.text import names, numbers, terms
 
 DIFFER = "The articles differ on this."
 
@@ -22,7 +22,11 @@ class Versions:
     other: Candidate | None = None  # an uncited sentence to add as the second version
 
 
-def differ(a: str, b: str, question: str) -> bool:
+def differ(a: str, b: str, question: str, same: float) -> bool:
+    """Two versions of one statement: they share at least `same` of the shorter one's other words, and
+    their figures (or, without figures, their names) have nothing in common."""
+    if _shared_words(a, b) < same:
+        return False  # two different facts, not two versions of one
     asked_numbers, asked_names = numbers(question), names(question)
     mine, theirs = numbers(a) - asked_numbers, numbers(b) - asked_numbers
     if mine and theirs:
@@ -31,19 +35,25 @@ def differ(a: str, b: str, question: str) -> bool:
     return bool(mine and theirs and not _share(mine, theirs))
 
 
+def _shared_words(a: str, b: str) -> float:
+    skip = numbers(a) | numbers(b) | names(a) | names(b)
+    mine, theirs = terms(a) - skip, terms(b) - skip
+    return len(mine & theirs) / min(len(mine), len(theirs)) if mine and theirs else 0.0
+
+
 def _share(a: set[str], b: set[str]) -> bool:
     """Spelling-tolerant overlap ("Sergey"/"Sergei"): a shared five-letter start counts."""
     return any(x[:5] == y[:5] for x in a for y in b)
 
 
-def versions(question: str, cited: list[Candidate], chosen: list[Candidate]) -> Versions:
+def versions(question: str, cited: list[Candidate], chosen: list[Candidate], same: float) -> Versions:
     """The selector chose every sentence it found stating the answer; when two of them, from different
     articles, differ, the answer says so, and a chosen version the answer did not cite is added."""
-    if any(differ(a.sentence, b.sentence, question) for a in cited for b in cited if a.source < b.source):
+    if any(differ(a.sentence, b.sentence, question, same) for a in cited for b in cited if a.source < b.source):
         return Versions(True)
     sources = {c.source for c in cited}
     for other in chosen:
-        if other.source not in sources and any(differ(c.sentence, other.sentence, question) for c in cited):
+        if other.source not in sources and any(differ(c.sentence, other.sentence, question, same) for c in cited):
             return Versions(True, other)
     return Versions(False)
 

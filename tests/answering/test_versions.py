@@ -14,25 +14,30 @@ Q = "How many troops are massed at the border?"
 
 
 def test_other_figures_or_other_names_differ_shared_ones_agree():
-    assert differ(A.sentence, B.sentence, Q)
-    assert not differ(A.sentence, C.sentence, Q)
+    assert differ(A.sentence, B.sentence, Q, 0.5)
+    assert not differ(A.sentence, C.sentence, Q, 0.5)
     assert differ("The 2020 year-end No 1 was Ashleigh Barty.", "The 2020 year-end No 1 was Angelique Kerber.",
-                  "Who was the year-end No 1 in 2020?")
-    assert not differ("Sergei Ryabkov led the delegation.", "Ryabkov, a deputy minister, led it.", "Who led it?")
+                  "Who was the year-end No 1 in 2020?", 0.5)
+    assert not differ("Sergei Ryabkov led the delegation.", "Ryabkov, a deputy minister, led it.", "Who led it?", 0.5)
+
+
+def test_two_different_facts_are_not_two_versions():
+    assert not differ("Chloé Zhao was named Director of the Year for Nomadland.",
+                      "The Palm Springs festival offers a chance to view the Oscar films.", "Who was named?", 0.5)
 
 
 def test_a_chosen_sentence_from_another_article_with_another_figure_is_the_second_version():
-    found = versions(Q, [A], [A, B])
+    found = versions(Q, [A], [A, B], 0.5)
     assert found.differ and found.other == B
     text = with_versions("100,000 troops are massed [1].", found, 2)
     assert text.endswith("The articles differ: BNN reports “Officials said 130,000 troops are massed at the border.” [2].")
 
 
 def test_agreeing_evidence_is_no_conflict():
-    assert versions(Q, [A], [A, C]) == Versions(False)
+    assert versions(Q, [A], [A, C], 0.5) == Versions(False)
 
 
 def test_cited_evidence_from_two_articles_that_differ_is_flagged_once():
-    found = versions(Q, [A, B], [A, B])
+    found = versions(Q, [A, B], [A, B], 0.5)
     assert found.differ and found.other is None
     assert with_versions("100,000 [1]. 130,000 [2].", found, 3).endswith(DIFFER)
