@@ -120,7 +120,8 @@ def build_api(service: Service) -> FastAPI:
             try:
                 for event in _chain(first, stream):
                     if isinstance(event, Evidence):
-                        yield _sse("evidence", {"stage": event.stage, "citations": [c.to_dict() for c in event.citations]})
+                        cited = [c.to_dict() for c in event.citations]
+                        yield _sse("evidence", {"stage": event.stage, "citations": cited})
                     elif isinstance(event, Token):
                         yield _sse("token", {"text": event.text, "draft": True})  # unchecked; "answer" is checked
                     else:

@@ -152,9 +152,9 @@ class Chain:
         # the answer is as sure as its choice of evidence and its best-supported sentence
         confidence = min(selection.confidence, max((v.support for v in kept), default=0.0))
         floor = self.policy.floor(self.generator.name)
+        low = f"confidence {confidence:.2f} is below the calibrated floor {floor:.2f}" if confidence < floor else None
         reason = "no sentence of the answer is supported by its evidence" if not kept else (
-            answers_question(question, text) or (
-                f"confidence {confidence:.2f} is below the calibrated floor {floor:.2f}" if confidence < floor else None))
+            answers_question(question, text) or low)
         if reason:
             return _refusal(reason, timer, debug, confidence)
         with timer.step("versions"):

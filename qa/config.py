@@ -41,8 +41,8 @@ class AnswerPolicy(BaseModel):
     candidates: int = Field(10, description="candidate sentences numbered for the selector: 10 held the answer "
                                             "sentence for the seed dev questions while keeping the prompt ~400 tokens")
     max_evidence: int = Field(3, description="sentences an answer may rest on; more is a list of loosely related facts")
-    min_relevance: float = Field(0.35, description="below this dense similarity (and no keyword hit) a passage is off "
-                                                   "topic; from the first eval round, kept (it only stops hopeless asks)")
+    min_relevance: float = Field(0.35, description="below this dense similarity (and no keyword hit) a passage is "
+                                                   "off topic; from the first eval round (it only stops hopeless asks)")
     min_confidence: dict[str, float] = Field(
         {"llamacpp": 0.5, "extractive": 0.4278, "openai": 0.5},
         description="per backend: the selector's confidence below which the answer is refused (fitted on dev by "
@@ -60,8 +60,8 @@ class AnswerPolicy(BaseModel):
     same_statement: float = Field(0.5, description="two sentences are versions of one statement (and may conflict) "
                                                    "when they share half of the shorter one's words besides figures "
                                                    "and names; not tuned")
-    second_version: float = Field(0.9, description="the extractive selector also chooses another article's sentence "
-                                                    "scoring this share of the best one's (a second version to compare)")
+    second_version: float = Field(0.9, description="the extractive selector also chooses another article's "
+                                                    "sentence scoring this share of the best one's (a second version)")
 
     def floor(self, backend: str) -> float:
         return self.min_confidence.get(backend, 0.5)

@@ -50,7 +50,8 @@ def _verdict(claim: Claim, evidence: list[Candidate], policy: AnswerPolicy, judg
     else:
         support, floor = overlap(claim.text, " ".join(texts)), policy.min_overlap
     if support < floor:
-        return Verdict(claim, support, False, f"{policy.verifier if judge else 'lexical'} support {support:.2f} < {floor}")
+        method = policy.verifier if judge else "lexical"
+        return Verdict(claim, support, False, f"{method} support {support:.2f} < {floor}")
     return Verdict(_carried(claim, evidence, policy.cite_share), support, True)
 
 

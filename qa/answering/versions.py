@@ -23,14 +23,14 @@ class Versions:
 
 
 def differ(a: str, b: str, question: str, same: float) -> bool:
-    """Two versions of one statement: they share at least `same` of the shorter one's other words, and
-    their figures (or, without figures, their names) have nothing in common."""
+    """Two versions of one statement: they share at least `same` of the shorter one's other words, and each
+    gives a figure the other does not (without figures: their names have nothing in common)."""
     if _shared_words(a, b) < same:
         return False  # two different facts, not two versions of one
     asked_numbers, asked_names = numbers(question), names(question)
     mine, theirs = numbers(a) - asked_numbers, numbers(b) - asked_numbers
-    if mine and theirs:
-        return not mine & theirs
+    if mine and theirs:  # each gives a figure the other does not ("20 September 2019" / "21 September 2021")
+        return bool(mine - theirs and theirs - mine)
     mine, theirs = names(a) - asked_names, names(b) - asked_names
     return bool(mine and theirs and not _share(mine, theirs))
 

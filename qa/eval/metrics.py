@@ -99,7 +99,8 @@ def aggregate(records: list[dict]) -> dict:
         "mrr": _mean([r["rr"] for r in answerable if r["recall"] is not None]),
         "citation_precision": round(sum(r["cited_gold"] for r in answerable) / citations, 4) if citations else None,
         "citation_recall": _mean([r["cited_recall"] for r in answerable if r["cited_recall"] is not None]),
-        "quote_support": round(sum(r["quotes_supported"] for r in records) / all_citations, 4) if all_citations else None,
+        "quote_support": (round(sum(r["quotes_supported"] for r in records) / all_citations, 4)
+                          if all_citations else None),
         "latency_first_token_p50": _percentile(firsts, 0.5),
         "latency_first_token_p95": _percentile(firsts, 0.95),
         "latency_evidence_p50": _percentile([r["evidence"] for r in records if r.get("evidence") is not None], 0.5),

@@ -11,7 +11,8 @@ from rich.table import Table
 HEADLINE = ["accuracy", "answer_accuracy", "refusal_accuracy", "false_refusal_rate", "conflict_both_versions",
             "conflict_flagged", "false_conflict_rate",
             "recall_at_k", "mrr", "citation_precision", "citation_recall", "quote_support",
-            "latency_evidence_p50", "latency_first_token_p50", "latency_first_token_p95", "latency_total_p50", "latency_total_p95"]
+            "latency_evidence_p50", "latency_first_token_p50", "latency_first_token_p95", "latency_total_p50",
+            "latency_total_p95"]
 
 
 def _fmt(value) -> str:

@@ -44,7 +44,8 @@ class ChatGenerator:
     def judge(self, evidence: list[str], claim: str, question: str) -> float:
         messages = prompts.judge_messages(self.prompts_dir, evidence, claim, question)
         try:
-            reply = self._invoke(messages, max_tokens=2, **({"logprobs": True, "top_logprobs": 10} if self._logprobs else {}))
+            options = {"logprobs": True, "top_logprobs": 10} if self._logprobs else {}
+            reply = self._invoke(messages, max_tokens=2, **options)
         except GeneratorError:
             if not self._logprobs:
                 raise
