@@ -44,7 +44,7 @@ class AnswerPolicy(BaseModel):
     min_relevance: float = Field(0.35, description="below this dense similarity (and no keyword hit) a passage is "
                                                    "off topic; from the first eval round (it only stops hopeless asks)")
     min_confidence: dict[str, float] = Field(
-        {"llamacpp": 0.5, "extractive": 0.4278, "openai": 0.5},
+        {"llamacpp": 0.6017, "extractive": 0.4278, "openai": 0.5},
         description="per backend: the selector's confidence below which the answer is refused (fitted on dev by "
                     "`qa eval --calibrate`; see eval/calibration/)")
     verifier: Literal["judge", "lexical"] = Field(
