@@ -25,10 +25,11 @@ class Verdict:
     support: float  # 0..1 under the method used
     kept: bool
     reason: str = ""
+    overlap: float = 0.0  # the lexical measure, kept beside the judge's so both methods can be compared
 
     def to_dict(self) -> dict:
         return {"claim": self.claim.text, "ids": list(self.claim.ids), "support": round(self.support, 3),
-                "kept": self.kept, "reason": self.reason}
+                "kept": self.kept, "reason": self.reason, "overlap": round(self.overlap, 3)}
 
 
 def verify(claims: list[Claim], chosen: list[Candidate], policy: AnswerPolicy, judge: Judge | None,
@@ -45,14 +46,14 @@ def _verdict(claim: Claim, evidence: list[Candidate], policy: AnswerPolicy, judg
     invented = sorted(numbers(claim.text) - numbers(context)) + sorted(missing_names(claim.text, context))
     if invented:
         return Verdict(claim, 0.0, False, f"not in its evidence: {', '.join(invented)}")
+    words = overlap(claim.text, " ".join(texts))
     if policy.verifier == "judge" and judge is not None:
-        support, floor = judge(texts, claim.text, question), policy.min_entailment
+        method, support, floor = "judge", judge(texts, claim.text, question), policy.min_entailment
     else:
-        support, floor = overlap(claim.text, " ".join(texts)), policy.min_overlap
+        method, support, floor = "lexical", words, policy.min_overlap
     if support < floor:
-        method = policy.verifier if judge else "lexical"
-        return Verdict(claim, support, False, f"{method} support {support:.2f} < {floor}")
-    return Verdict(_carried(claim, evidence, policy.cite_share), support, True)
+        return Verdict(claim, support, False, f"{method} support {support:.2f} < {floor}", words)
+    return Verdict(_carried(claim, evidence, policy.cite_share), support, True, "", words)
 
 
 def _carried(claim: Claim, evidence: list[Candidate], share: float) -> Claim:

@@ -58,7 +58,7 @@ def score(question: Question, answer: dict, source_text) -> dict:
         "confidence": answer.get("confidence"),
         "conflict": bool(answer.get("conflict")),
         "refusal_reason": answer.get("debug", {}).get("refusal_reason"),
-        "dropped": [v["claim"] for v in answer.get("debug", {}).get("verdicts", []) if not v["kept"]],
+        "verdicts": answer.get("debug", {}).get("verdicts", []),
     }
 
 
