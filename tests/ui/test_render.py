@@ -43,3 +43,22 @@ def test_examples_follow_the_ingested_titles():
     sources = [{"title": "Talks open in Geneva.", "publisher": "AP"}, {"title": None}, {"title": "Second", "publisher": None}]
     assert render.example_questions(sources) == ["What does AP report about “Talks open in Geneva”?",
                                                  "What does the article report about “Second”?"]
+
+
+def test_the_draft_is_labelled_and_the_checked_answer_says_what_was_removed():
+    from qa.types import Answer
+
+    assert render.draft_markdown("Ryabkov led").startswith("*Draft — checking against the articles…*")
+    answer = Answer("Ryabkov led [1].", False, confidence=0.93,
+                    debug={"verdicts": [{"claim": "x", "kept": True}, {"claim": "y", "kept": False}]})
+    text = render.answer_markdown(answer, 0)
+    assert "1 sentence of the draft removed" in text and "Confidence: high (0.93" in text
+    assert render.unlink_markers(text) == "Ryabkov led [1]."
+
+
+def test_evidence_is_shown_as_being_read_before_the_answer():
+    from qa.chain import Evidence
+    from qa.types import Citation
+
+    html = render.evidence_html(Evidence("chosen", [Citation(1, "a.txt", "Talks", "2022-01-10", "Ryabkov led.")]))
+    assert "Checking the answer against these sentences" in html and "Ryabkov led." in html
