@@ -16,7 +16,8 @@ from qa.answering.write import Claim
 from qa.config import AnswerPolicy
 from qa.text import fits_answer_type, missing_names, numbers, strip_markers, terms
 
-Judge = Callable[[list[str], str, str], float]  # (evidence, claim, question) → P(the evidence states it)
+# (evidence, claim, question) → P(the evidence states it), or None when the model gave no yes/no
+Judge = Callable[[list[str], str, str], float | None]
 
 
 @dataclass(frozen=True)
@@ -47,8 +48,9 @@ def _verdict(claim: Claim, evidence: list[Candidate], policy: AnswerPolicy, judg
     if invented:
         return Verdict(claim, 0.0, False, f"not in its evidence: {', '.join(invented)}")
     words = overlap(claim.text, " ".join(texts))
-    if policy.verifier == "judge" and judge is not None:
-        method, support, floor = "judge", judge(texts, claim.text, question), policy.min_entailment
+    judged = judge(texts, claim.text, question) if policy.verifier == "judge" and judge is not None else None
+    if judged is not None:
+        method, support, floor = "judge", judged, policy.min_entailment
     else:
         method, support, floor = "lexical", words, policy.min_overlap
     if support < floor:

@@ -29,8 +29,8 @@ class Generator(Protocol):
     def write(self, question: str, candidates: list[Candidate], selection: Selection) -> Iterator[str]:
         """The answer from the chosen candidates only, token by token, citing them as [id]."""
 
-    def judge(self, evidence: list[str], claim: str, question: str) -> float:
-        """P(the evidence states the claim as the answer to the question)."""
+    def judge(self, evidence: list[str], claim: str, question: str) -> float | None:
+        """P(the evidence states the claim as the answer to the question); None when no verdict was given."""
 
     def condense(self, question: str, history: list[dict]) -> str:
         """A standalone version of a follow-up question."""

@@ -9,6 +9,7 @@ returns them, else from the reply's word."""
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterator
 
 from qa.answering.candidates import Candidate
@@ -41,22 +42,27 @@ class ChatGenerator:
     def write(self, question: str, candidates: list[Candidate], selection: Selection) -> Iterator[str]:
         yield selection.detail.get("answer", "")
 
-    def judge(self, evidence: list[str], claim: str, question: str) -> float:
+    def judge(self, evidence: list[str], claim: str, question: str) -> float | None:
         messages = prompts.judge_messages(self.prompts_dir, evidence, claim, question)
         try:
             options = {"logprobs": True, "top_logprobs": 10} if self._logprobs else {}
-            reply = self._invoke(messages, max_tokens=2, **options)
+            reply = self._invoke(messages, max_tokens=4, **options)
         except GeneratorError:
             if not self._logprobs:
                 raise
             self._logprobs = False  # some servers refuse log-probabilities (llama.cpp without logits_all)
-            reply = self._invoke(messages, max_tokens=2)
+            reply = self._invoke(messages, max_tokens=4)
         first = ((reply.response_metadata.get("logprobs") or {}).get("content") or [{}])[0]
-        tops = {t["token"].strip().lower(): math.exp(t["logprob"]) for t in first.get("top_logprobs", [])}
-        yes, no = tops.get("yes", 0.0), tops.get("no", 0.0)
+        mass = {"yes": 0.0, "no": 0.0}
+        for top in first.get("top_logprobs", []):  # "Yes", "yes", " yes"… all count
+            word = top["token"].strip().lower()
+            if word in mass:
+                mass[word] += math.exp(top["logprob"])
+        yes, no = mass["yes"], mass["no"]
         if yes + no > 0:
             return yes / (yes + no)
-        return 1.0 if str(reply.content).strip().lower().startswith("yes") else 0.0
+        word = re.match(r"\W*(yes|no)\b", str(reply.content).strip().lower())
+        return None if word is None else float(word.group(1) == "yes")  # None: no verdict, words decide
 
     def condense(self, question: str, history: list[dict]) -> str:
         if not history or not needs_context(question, history):
