@@ -44,7 +44,7 @@ def answer_markdown(answer: Answer, turn: int) -> str:
 def confidence_label(confidence: float) -> str:
     """Plain words for the selector's probability that the articles state the answer."""
     word = "high" if confidence >= 0.9 else "medium" if confidence >= 0.7 else "low"
-    return f"{word} ({confidence:.2f}: how sure the model is that the cited sentences state the answer)"
+    return f"{word} ({confidence:.2f}: how sure qa is that the cited sentences state the answer)"
 
 
 def unlink_markers(text: str) -> str:
