@@ -1,5 +1,7 @@
-"""How long does an answer take? Extractive warm p50/p95, hybrid retrieval alone, the local LLM's time
-to first token and total (p50 over seed questions), cold start of `qa ask` to its answer, peak memory.
+"""How long does an answer take? Per embedder: cold start of `qa ask` to its answer (extractive and the
+local LLM), query embedding p50, what the ask path imports; then extractive warm p50/p95, hybrid retrieval
+alone, the local LLM's time to first token and total (p50 over seed questions), and the peak memory of
+`qa serve` after answering with both backends.
 
     python bench/answer.py --llm-questions 8
 """
@@ -15,23 +17,71 @@ import tempfile
 import time
 from pathlib import Path
 
+import httpx
 from common import ROOT, eval_questions, percentile, save
 
 from qa.config import Settings
+from qa.embeddings import EMBEDDERS, get_embeddings
 from qa.service import Service
+from tests.conftest import free_port, start_server, stop_server
+
+HEAVY = ("torch", "sentence_transformers", "transformers", "gradio", "llama_cpp")
 
 
-def cold_start(store: Path, backend: str, question: str) -> dict:
-    """A new process from start to printed answer; ru_maxrss of the child is its peak memory."""
-    env = {**os.environ, "QA_STORE_PATH": str(store), "QA_COLLECTION": "bench", "QA_BACKEND": backend}
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+def env_for(store: Path, embedder: str, backend: str) -> dict[str, str]:
+    return {**os.environ, "QA_STORE_PATH": str(store), "QA_COLLECTION": "bench", "QA_BACKEND": backend,
+            "QA_EMBEDDER": embedder}
+
+
+def cold_start(store: Path, embedder: str, backend: str, question: str) -> dict:
+    """A new process from start to printed answer; the child's ru_maxrss is its peak memory (children are
+    started lightest first, so the running maximum is this child's own)."""
     started = time.perf_counter()
-    result = subprocess.run([sys.executable, "-m", "qa.cli", "ask", question, "--json"], env=env, cwd=ROOT,
-                            capture_output=True, text=True, timeout=600)
+    result = subprocess.run([sys.executable, "-m", "qa.cli", "ask", question, "--json"],
+                            env=env_for(store, embedder, backend), cwd=ROOT, capture_output=True, text=True,
+                            timeout=600)
     wall = time.perf_counter() - started
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     assert result.returncode == 0, result.stderr[-2000:]
-    return {"backend": backend, "cold_start_s": round(wall, 1), "peak_rss_mb": round(max(peak, before) / 1024)}
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return {"embedder": embedder, "backend": backend, "cold_start_s": round(wall, 1), "peak_rss_mb": round(peak / 1024)}
+
+
+def heavy_imports(store: Path, embedder: str, question: str) -> list[str]:
+    """The heavy libraries `qa ask --backend extractive` imports (python -X importtime)."""
+    result = subprocess.run([sys.executable, "-X", "importtime", "-m", "qa.cli", "ask", question, "--json"],
+                            env=env_for(store, embedder, "extractive"), cwd=ROOT, capture_output=True, text=True,
+                            timeout=600)
+    loaded = {line.rsplit("|", 1)[-1].strip() for line in result.stderr.splitlines() if "import time:" in line}
+    return [name for name in HEAVY if name in loaded]
+
+
+def query_embedding(embedder: str, questions: list[str]) -> dict:
+    model = get_embeddings(embedder)
+    model.embed_query(questions[0])  # loads the model
+    times = []
+    for question in questions:
+        started = time.perf_counter()
+        model.embed_query(question)
+        times.append(time.perf_counter() - started)
+    return {"embedder": embedder, "p50_ms": round(1000 * percentile(times, 0.5), 2),
+            "p95_ms": round(1000 * percentile(times, 0.95), 2), "n": len(times)}
+
+
+def serve_peak_rss(store: Path, embedder: str, questions: list[str]) -> dict:
+    """`qa serve` after one extractive and one local-model answer: peak resident memory (VmHWM)."""
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    server = start_server([sys.executable, "-m", "qa.cli", "serve", "--port", str(port)], f"{url}/readyz",
+                          store.parent / f"serve-{embedder}.log", env=env_for(store, embedder, "extractive"),
+                          timeout=300)
+    try:
+        for backend in ("extractive", "llamacpp"):
+            httpx.post(f"{url}/api/answer", json={"question": questions[0], "backend": backend}, timeout=600)
+        status = Path(f"/proc/{server.pid}/status").read_text().splitlines()
+        peak_kb = next(int(line.split()[1]) for line in status if line.startswith("VmHWM:"))
+    finally:
+        stop_server(server)
+    return {"embedder": embedder, "serve_peak_rss_mb": round(peak_kb / 1024)}
 
 
 def timed(service: Service, questions: list[str], backend: str) -> dict[str, list[float]]:
@@ -47,16 +97,30 @@ def summary(values: list[float]) -> dict:
     return {"p50_s": round(percentile(values, 0.5), 3), "p95_s": round(percentile(values, 0.95), 3), "n": len(values)}
 
 
+def seeded_store(embedder: str) -> Path:
+    store = Path(tempfile.mkdtemp(prefix=f"qa-bench-answer-{embedder}-")) / "store"
+    Service(Settings(store_path=store, collection="bench", backend="extractive", embedder=embedder)) \
+        .ensure_seeded(show_progress=False)
+    return store
+
+
+def per_embedder(questions: list[str]) -> dict:
+    stores = {embedder: seeded_store(embedder) for embedder in EMBEDDERS}
+    cold = [cold_start(stores[e], e, b, questions[0]) for b in ("extractive", "llamacpp") for e in EMBEDDERS]
+    return {"cold_start": cold,
+            "imports": [{"embedder": e, "heavy": heavy_imports(stores[e], e, questions[0])} for e in EMBEDDERS],
+            "query_embedding": [query_embedding(e, questions) for e in EMBEDDERS],
+            "serve": [serve_peak_rss(stores[e], e, questions) for e in EMBEDDERS]}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--llm-questions", type=int, default=8)
     args = parser.parse_args()
-    store = Path(tempfile.mkdtemp(prefix="qa-bench-answer-"))
-    settings = Settings(store_path=store, collection="bench", backend="extractive")
-    service = Service(settings)
-    service.ensure_seeded(show_progress=False)
     questions = eval_questions()
-    cold = [cold_start(store, "extractive", questions[0]), cold_start(store, "llamacpp", questions[0])]
+    compared = per_embedder(questions)
+    settings = Settings(store_path=seeded_store(Settings().embedder), collection="bench", backend="extractive")
+    service = Service(settings)
     timed(service, questions, "extractive")  # warm caches
     extractive = timed(service, questions, "extractive")["total"]
     retrieval = []
@@ -66,9 +130,9 @@ def main() -> None:
         retrieval.append(time.perf_counter() - started)
     service.answer(questions[-1], backend="llamacpp")  # loads the model; not counted
     llm = timed(service, questions[: args.llm_questions], "llamacpp")
-    save("answer", {"extractive": summary(extractive), "hybrid_retrieval": summary(retrieval),
-                    "llm_first_token": summary(llm["first_token"]), "llm_total": summary(llm["total"]),
-                    "cold_start": cold, "n_threads": settings.n_threads or os.cpu_count()})
+    save("answer", {"embedder": settings.embedder, "extractive": summary(extractive),
+                    "hybrid_retrieval": summary(retrieval), "llm_first_token": summary(llm["first_token"]),
+                    "llm_total": summary(llm["total"]), "n_threads": settings.n_threads or os.cpu_count(), **compared})
 
 
 if __name__ == "__main__":

@@ -1,11 +1,13 @@
-"""How fast does ingest go, against the raw sentence-transformers encode of the same chunk texts?
+"""How fast does ingest go with each embedder, against the raw encode of the same chunk texts?
 
-    python bench/ingest.py --sizes 1000
+    python bench/ingest.py --sizes 1000                  # synthetic articles made from the seeds
+    python bench/ingest.py --folder ../shared/corpora/realtimeqa-2024/articles --limit 100
 """
 
 from __future__ import annotations
 
 import argparse
+import shutil
 import tempfile
 import time
 from pathlib import Path
@@ -13,33 +15,52 @@ from pathlib import Path
 from common import save, synthetic_articles
 
 from qa.config import Settings
+from qa.embeddings import EMBEDDERS
 from qa.service import Service
 
 
-def measure(size: int) -> dict:
+def synthetic_folder(size: int) -> Path:
     folder = Path(tempfile.mkdtemp(prefix="qa-bench-ingest-"))
-    (folder / "articles").mkdir()
     for i, text in enumerate(synthetic_articles(size)):
-        (folder / "articles" / f"{i:06d}.txt").write_text(text)
-    service = Service(Settings(store_path=folder / "store", collection="bench", backend="extractive"))
+        (folder / f"{i:06d}.txt").write_text(text)
+    return folder
+
+
+def real_folder(source: Path, limit: int) -> Path:
+    folder = Path(tempfile.mkdtemp(prefix="qa-bench-ingest-"))
+    for path in sorted(source.iterdir())[:limit]:
+        shutil.copy(path, folder / path.name)
+    return folder
+
+
+def measure(articles: Path, corpus: str, embedder: str) -> dict:
+    store = Path(tempfile.mkdtemp(prefix="qa-bench-store-"))
+    service = Service(Settings(store_path=store, collection="bench", backend="extractive", embedder=embedder))
     started = time.perf_counter()
-    report = service.ingest([folder / "articles"], show_progress=False)
+    report = service.ingest([articles], show_progress=False)
     pipeline_s = time.perf_counter() - started
     texts = [c.text for c in service.store.all_chunks()]
-    model = service.embeddings._client  # noqa: SLF001 (the SentenceTransformer inside the LangChain wrapper)
     started = time.perf_counter()
-    model.encode(texts, batch_size=32, normalize_embeddings=True)
+    service.embeddings.embed_documents(texts)
     raw_s = time.perf_counter() - started
-    return {"chunks": report.added, "pipeline_s": round(pipeline_s, 1), "raw_encode_s": round(raw_s, 1),
-            "pipeline_chunks_per_s": round(report.added / pipeline_s, 1),
+    shutil.rmtree(store, ignore_errors=True)
+    return {"corpus": corpus, "embedder": embedder, "chunks": report.added, "pipeline_s": round(pipeline_s, 1),
+            "raw_encode_s": round(raw_s, 1), "pipeline_chunks_per_s": round(report.added / pipeline_s, 1),
             "raw_chunks_per_s": round(len(texts) / raw_s, 1), "ratio": round(raw_s / pipeline_s, 3)}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--sizes", type=int, nargs="+", default=[1000])
+    parser.add_argument("--sizes", type=int, nargs="*", default=[1000])
+    parser.add_argument("--folder", type=Path, help="real articles to ingest as well (the first --limit files)")
+    parser.add_argument("--limit", type=int, default=100)
+    parser.add_argument("--embedders", nargs="+", default=list(EMBEDDERS))
     args = parser.parse_args()
-    save("ingest", {"rows": [measure(size) for size in args.sizes]})
+    corpora = [(synthetic_folder(size), f"synthetic {size}") for size in args.sizes]
+    if args.folder:
+        corpora.append((real_folder(args.folder, args.limit), f"{args.folder.resolve().parent.name} ({args.limit} files)"))
+    # embedders interleaved per corpus, so both meet the same machine load (compare the ratio)
+    save("ingest", {"rows": [measure(folder, name, e) for folder, name in corpora for e in args.embedders]})
 
 
 if __name__ == "__main__":

@@ -15,9 +15,8 @@ from fastapi import FastAPI, File, HTTPException, Request, UploadFile
 from fastapi.responses import JSONResponse, StreamingResponse
 from pydantic import BaseModel, Field
 
-from qa.chain import Evidence, QuestionError, Token
-from qa.llm.base import GeneratorError
-from qa.queue import Busy
+from qa.chain import Evidence, Token
+from qa.errors import QAError
 from qa.service import Service
 from qa.types import Answer
 
@@ -57,12 +56,8 @@ class ChatRequest(BaseModel):
     stream: bool = False
 
 
-def _errors(exc: Exception) -> HTTPException:
-    if isinstance(exc, QuestionError):
-        return HTTPException(422, str(exc))
-    if isinstance(exc, Busy):
-        return HTTPException(503, str(exc), headers={"Retry-After": "5"})
-    return HTTPException(503, str(exc))
+def _errors(exc: QAError) -> HTTPException:
+    return HTTPException(exc.http_status, str(exc), headers=exc.headers)
 
 
 def _sse(event: str, data: dict | str) -> str:
@@ -111,7 +106,7 @@ def build_api(service: Service) -> FastAPI:
         try:
             stream = events(request)
             first = next(stream)  # validation and queue errors surface here, as a status code
-        except (QuestionError, GeneratorError, Busy) as exc:
+        except QAError as exc:
             raise _errors(exc) from exc
         if not request.stream:
             return _last(first, stream).to_dict()
@@ -126,7 +121,7 @@ def build_api(service: Service) -> FastAPI:
                         yield _sse("token", {"text": event.text, "draft": True})  # unchecked; "answer" is checked
                     else:
                         yield _sse("answer", event.to_dict())
-            except (GeneratorError, Busy) as exc:
+            except QAError as exc:
                 yield _sse("error", {"detail": str(exc)})
 
         return StreamingResponse(sse(), media_type="text/event-stream")
@@ -163,7 +158,7 @@ def build_api(service: Service) -> FastAPI:
         try:
             stream = events(body)
             first = next(stream)
-        except (QuestionError, GeneratorError, Busy) as exc:
+        except QAError as exc:
             raise _errors(exc) from exc
         ident, created = f"chatcmpl-{uuid.uuid4().hex[:24]}", int(time.time())
         if not request.stream:
@@ -221,7 +216,7 @@ def _chat_chunks(ident: str, created: int, model: str, events: Iterator) -> Iter
             if isinstance(event, Answer):  # draft tokens are unchecked: only the verified answer is sent
                 yield chunk({"content": event.answer + footer(event)}, "stop",
                             citations=[c.to_dict() for c in event.citations], refused=event.refused)
-    except (GeneratorError, Busy) as exc:
+    except QAError as exc:
         yield chunk({"content": f"\n\n[error] {exc}"}, "stop")
     yield "data: [DONE]\n\n"
 

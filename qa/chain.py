@@ -22,13 +22,15 @@ from qa.queue import GenerationQueue
 from qa.retrieval import Filters, Retriever
 from qa.text import missing_names, names, strip_markers
 from qa.types import Answer, Citation, Passage
+from qa.errors import QAError
 
 REFUSAL = "The articles don't say."
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
-class QuestionError(ValueError):
+class QuestionError(QAError, ValueError):
     """The question or history cannot be answered as given; the message says why."""
+    http_status = 422
 
 
 @dataclass(frozen=True)

@@ -209,21 +209,14 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from qa.chain import QuestionError
-    from qa.config import BindError
-    from qa.embeddings import EmbedderError
-    from qa.eval.dataset import QuestionSetError
-    from qa.llm.base import GeneratorError
-    from qa.llm.model_files import ModelError
-    from qa.queue import Busy
-    from qa.store import StoreError
+    from qa.errors import QAError
 
     args = parser().parse_args(argv)
     try:
         return args.run(args)
-    except (QuestionError, StoreError, GeneratorError, ModelError, EmbedderError, QuestionSetError, Busy, BindError) as exc:
+    except QAError as exc:
         print(f"error: {exc}", file=sys.stderr)
-        return 2
+        return exc.exit_code
     except KeyboardInterrupt:
         return 130
 

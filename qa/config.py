@@ -9,6 +9,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
+from qa.errors import QAError
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -26,7 +27,7 @@ OFFLINE_ENV = {
 for _key, _value in OFFLINE_ENV.items():
     os.environ.setdefault(_key, _value)
 
-class BindError(RuntimeError):
+class BindError(QAError, RuntimeError):
     """Serving beyond localhost without a token (here, not in qa.server, so the CLI need not import Gradio)."""
 
 
@@ -77,7 +78,8 @@ class Settings(BaseSettings):
     seeds_dir: Path = PROJECT_ROOT / "seeds"
 
     # Embeddings and chunking
-    embedder: str = "all-MiniLM-L6-v2"
+    embedder: str = Field("all-MiniLM-L6-v2-int8", description="all-MiniLM-L6-v2-int8 (ONNX, no torch) or "
+                          "all-MiniLM-L6-v2 (torch); a collection keeps the one that built it")
     chunk_tokens: int = Field(180, description="cl100k tokens per chunk; MiniLM truncates at 256 word pieces")
     chunk_overlap: int = 40
     ingest_batch: int = Field(256, description="chunks embedded and written together (across files)")

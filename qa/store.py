@@ -15,8 +15,9 @@ from langchain_chroma import Chroma
 from langchain_core.embeddings import Embeddings
 
 from qa.config import Settings
-from qa.embeddings import DIMENSIONS
+from qa.embeddings import embedder_class
 from qa.types import Chunk
+from qa.errors import QAError
 
 
 def source_id(source: str) -> str:
@@ -24,7 +25,7 @@ def source_id(source: str) -> str:
     return hashlib.sha1(source.encode()).hexdigest()[:12]
 
 
-class StoreError(RuntimeError):
+class StoreError(QAError, RuntimeError):
     """The store cannot be used as configured; the message says what to do."""
 
 
@@ -67,7 +68,7 @@ class Store:
         self.client = _client(settings)
         metadata = {
             "embedder": settings.embedder,
-            "dimension": DIMENSIONS[settings.embedder],
+            "dimension": embedder_class(settings.embedder).dimension,
             "hnsw:space": "cosine",
             # Defaults lose recall as the collection grows: at 100k chunks search_ef 100 gave recall@10 0.94
             # against exact search, 256 gave 0.98 at 2.5 ms (bench/retrieval.py, docs/benchmarks.md).

@@ -7,13 +7,14 @@ import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
+from qa.errors import QAError
 
 TYPES = ("single", "multi", "unanswerable", "conflict", "followup")
 SPLITS = ("dev", "test")
 
 
-class QuestionSetError(ValueError):
-    pass
+class QuestionSetError(QAError, ValueError):
+    """The question file cannot be read as a question set; the message says where."""
 
 
 @dataclass(frozen=True)

@@ -8,13 +8,15 @@ from pathlib import Path
 
 from qa.ingestion import cleaner, metadata
 from qa.types import Article
+from qa.errors import QAError
 
 SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm"}
 MAX_BYTES = 2 * 1024 * 1024  # a news article is tens of KB; megabytes are a dump that would embed for minutes
 
 
-class LoadError(ValueError):
+class LoadError(QAError, ValueError):
     """A file that cannot become an article; the message says why and what to do."""
+    http_status = 422
 
 
 def read_text(path: Path, max_bytes: int = MAX_BYTES) -> tuple[str, str | None]:

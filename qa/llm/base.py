@@ -13,9 +13,10 @@ from qa.answering.candidates import Candidate
 from qa.answering.evidence import Selection
 from qa.config import Settings
 from qa.answering.scoring import SentenceScorer
+from qa.errors import QAError
 
 
-class GeneratorError(RuntimeError):
+class GeneratorError(QAError, RuntimeError):
     """The generator cannot answer (model missing, server down); the message says what to do."""
 
 

