@@ -6,7 +6,9 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml requirements.lock | sha1s
 MODEL := models/qwen2.5-coder-1.5b-instruct-q4_k_m.gguf
 export HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 ANONYMIZED_TELEMETRY=False GRADIO_ANALYTICS_ENABLED=False
 
-.PHONY: install browser run test test-fast model ingest bench bench-api screenshots clean
+LINTED := qa tests bench eval app.py
+
+.PHONY: install browser lint run test test-fast model ingest bench bench-api screenshots clean
 
 install: $(STAMP) $(MODEL).verified
 
@@ -37,7 +39,12 @@ browser:
 	  $$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q chromium; } \
 	  || echo "warning: could not install chromium; the browser test will be skipped"
 
-test: install browser
+# ruff (rules in pyproject.toml) and its formatter, checked before the suite
+lint: install
+	$(BIN)/ruff check $(LINTED)
+	$(BIN)/ruff format --check $(LINTED)
+
+test: install browser lint
 	$(BIN)/python -m pytest
 
 test-fast: install

@@ -29,17 +29,27 @@ HEAVY = ("torch", "sentence_transformers", "transformers", "gradio", "llama_cpp"
 
 
 def env_for(store: Path, embedder: str, backend: str) -> dict[str, str]:
-    return {**os.environ, "QA_STORE_PATH": str(store), "QA_COLLECTION": "bench", "QA_BACKEND": backend,
-            "QA_EMBEDDER": embedder}
+    return {
+        **os.environ,
+        "QA_STORE_PATH": str(store),
+        "QA_COLLECTION": "bench",
+        "QA_BACKEND": backend,
+        "QA_EMBEDDER": embedder,
+    }
 
 
 def cold_start(store: Path, embedder: str, backend: str, question: str) -> dict:
     """A new process from start to printed answer; the child's ru_maxrss is its peak memory (children are
     started lightest first, so the running maximum is this child's own)."""
     started = time.perf_counter()
-    result = subprocess.run([sys.executable, "-m", "qa.cli", "ask", question, "--json"],
-                            env=env_for(store, embedder, backend), cwd=ROOT, capture_output=True, text=True,
-                            timeout=600)
+    result = subprocess.run(
+        [sys.executable, "-m", "qa.cli", "ask", question, "--json"],
+        env=env_for(store, embedder, backend),
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     wall = time.perf_counter() - started
     assert result.returncode == 0, result.stderr[-2000:]
     peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
@@ -48,9 +58,14 @@ def cold_start(store: Path, embedder: str, backend: str, question: str) -> dict:
 
 def heavy_imports(store: Path, embedder: str, question: str) -> list[str]:
     """The heavy libraries `qa ask --backend extractive` imports (python -X importtime)."""
-    result = subprocess.run([sys.executable, "-X", "importtime", "-m", "qa.cli", "ask", question, "--json"],
-                            env=env_for(store, embedder, "extractive"), cwd=ROOT, capture_output=True, text=True,
-                            timeout=600)
+    result = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "qa.cli", "ask", question, "--json"],
+        env=env_for(store, embedder, "extractive"),
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     loaded = {line.rsplit("|", 1)[-1].strip() for line in result.stderr.splitlines() if "import time:" in line}
     return [name for name in HEAVY if name in loaded]
 
@@ -63,17 +78,25 @@ def query_embedding(embedder: str, questions: list[str]) -> dict:
         started = time.perf_counter()
         model.embed_query(question)
         times.append(time.perf_counter() - started)
-    return {"embedder": embedder, "p50_ms": round(1000 * percentile(times, 0.5), 2),
-            "p95_ms": round(1000 * percentile(times, 0.95), 2), "n": len(times)}
+    return {
+        "embedder": embedder,
+        "p50_ms": round(1000 * percentile(times, 0.5), 2),
+        "p95_ms": round(1000 * percentile(times, 0.95), 2),
+        "n": len(times),
+    }
 
 
 def serve_peak_rss(store: Path, embedder: str, questions: list[str]) -> dict:
     """`qa serve` after one extractive and one local-model answer: peak resident memory (VmHWM)."""
     port = free_port()
     url = f"http://127.0.0.1:{port}"
-    server = start_server([sys.executable, "-m", "qa.cli", "serve", "--port", str(port)], f"{url}/readyz",
-                          store.parent / f"serve-{embedder}.log", env=env_for(store, embedder, "extractive"),
-                          timeout=300)
+    server = start_server(
+        [sys.executable, "-m", "qa.cli", "serve", "--port", str(port)],
+        f"{url}/readyz",
+        store.parent / f"serve-{embedder}.log",
+        env=env_for(store, embedder, "extractive"),
+        timeout=300,
+    )
     try:
         for backend in ("extractive", "llamacpp"):
             httpx.post(f"{url}/api/answer", json={"question": questions[0], "backend": backend}, timeout=600)
@@ -99,18 +122,21 @@ def summary(values: list[float]) -> dict:
 
 def seeded_store(embedder: str) -> Path:
     store = Path(tempfile.mkdtemp(prefix=f"qa-bench-answer-{embedder}-")) / "store"
-    Service(Settings(store_path=store, collection="bench", backend="extractive", embedder=embedder)) \
-        .ensure_seeded(show_progress=False)
+    Service(Settings(store_path=store, collection="bench", backend="extractive", embedder=embedder)).ensure_seeded(
+        show_progress=False
+    )
     return store
 
 
 def per_embedder(questions: list[str]) -> dict:
     stores = {embedder: seeded_store(embedder) for embedder in EMBEDDERS}
     cold = [cold_start(stores[e], e, b, questions[0]) for b in ("extractive", "llamacpp") for e in EMBEDDERS]
-    return {"cold_start": cold,
-            "imports": [{"embedder": e, "heavy": heavy_imports(stores[e], e, questions[0])} for e in EMBEDDERS],
-            "query_embedding": [query_embedding(e, questions) for e in EMBEDDERS],
-            "serve": [serve_peak_rss(stores[e], e, questions) for e in EMBEDDERS]}
+    return {
+        "cold_start": cold,
+        "imports": [{"embedder": e, "heavy": heavy_imports(stores[e], e, questions[0])} for e in EMBEDDERS],
+        "query_embedding": [query_embedding(e, questions) for e in EMBEDDERS],
+        "serve": [serve_peak_rss(stores[e], e, questions) for e in EMBEDDERS],
+    }
 
 
 def main() -> None:
@@ -130,9 +156,18 @@ def main() -> None:
         retrieval.append(time.perf_counter() - started)
     service.answer(questions[-1], backend="llamacpp")  # loads the model; not counted
     llm = timed(service, questions[: args.llm_questions], "llamacpp")
-    save("answer", {"embedder": settings.embedder, "extractive": summary(extractive),
-                    "hybrid_retrieval": summary(retrieval), "llm_first_token": summary(llm["first_token"]),
-                    "llm_total": summary(llm["total"]), "n_threads": settings.n_threads or os.cpu_count(), **compared})
+    save(
+        "answer",
+        {
+            "embedder": settings.embedder,
+            "extractive": summary(extractive),
+            "hybrid_retrieval": summary(retrieval),
+            "llm_first_token": summary(llm["first_token"]),
+            "llm_total": summary(llm["total"]),
+            "n_threads": settings.n_threads or os.cpu_count(),
+            **compared,
+        },
+    )
 
 
 if __name__ == "__main__":

@@ -48,10 +48,16 @@ def run_level(url: str, clients: int, total: int, pool: list[str]) -> dict:
         results = list(executor.map(ask, range(total)))
     wall = time.perf_counter() - started
     latencies = [t for t, status, _ in results if status == 200]
-    return {"clients": clients, "requests": total, "ok": len(latencies),
-            "errors": sum(status != 200 for _, status, _ in results), "mixed": sum(m for _, _, m in results),
-            "rps": round(len(latencies) / wall, 2), "p50_s": round(statistics.median(latencies), 3),
-            "p95_s": round(percentile(latencies, 0.95), 3)}
+    return {
+        "clients": clients,
+        "requests": total,
+        "ok": len(latencies),
+        "errors": sum(status != 200 for _, status, _ in results),
+        "mixed": sum(m for _, _, m in results),
+        "rps": round(len(latencies) / wall, 2),
+        "p50_s": round(statistics.median(latencies), 3),
+        "p95_s": round(percentile(latencies, 0.95), 3),
+    }
 
 
 def main() -> None:
@@ -64,20 +70,40 @@ def main() -> None:
     tmp = Path(tempfile.mkdtemp(prefix="qa-load-"))
     port = free_port()
     url = f"http://127.0.0.1:{port}"
-    env = {"QA_STORE_PATH": str(tmp / "store"), "QA_BACKEND": args.backend, "QA_QUEUE_MAX_WAITING": "2"
-           if args.queue_test else "64", "QA_QUEUE_TIMEOUT": "600"}
-    server = start_server([sys.executable, "-m", "qa.cli", "serve", "--port", str(port)], f"{url}/readyz",
-                          tmp / "server.log", env=env, timeout=300)
+    env = {
+        "QA_STORE_PATH": str(tmp / "store"),
+        "QA_BACKEND": args.backend,
+        "QA_QUEUE_MAX_WAITING": "2" if args.queue_test else "64",
+        "QA_QUEUE_TIMEOUT": "600",
+    }
+    server = start_server(
+        [sys.executable, "-m", "qa.cli", "serve", "--port", str(port)],
+        f"{url}/readyz",
+        tmp / "server.log",
+        env=env,
+        timeout=300,
+    )
     try:
         pool = questions()
         httpx.post(f"{url}/api/answer", json={"question": pool[0]}, timeout=600)  # warm: model load
         if args.queue_test:
             with ThreadPoolExecutor(args.queue_test) as executor:
-                statuses = list(executor.map(
-                    lambda q: httpx.post(f"{url}/api/answer", json={"question": q}, timeout=600).status_code,
-                    pool[: args.queue_test]))
-            print(json.dumps({"backend": args.backend, "sent_at_once": args.queue_test, "queue_waiting_max": 2,
-                              "statuses": {s: statuses.count(s) for s in set(statuses)}}))
+                statuses = list(
+                    executor.map(
+                        lambda q: httpx.post(f"{url}/api/answer", json={"question": q}, timeout=600).status_code,
+                        pool[: args.queue_test],
+                    )
+                )
+            print(
+                json.dumps(
+                    {
+                        "backend": args.backend,
+                        "sent_at_once": args.queue_test,
+                        "queue_waiting_max": 2,
+                        "statuses": {s: statuses.count(s) for s in set(statuses)},
+                    }
+                )
+            )
             return
         for clients in args.clients:
             print(json.dumps({"backend": args.backend, **run_level(url, clients, args.requests, pool)}), flush=True)

@@ -1,7 +1,7 @@
 """How fast does ingest go with each embedder, against the raw encode of the same chunk texts?
 
-    python bench/ingest.py --sizes 1000                  # synthetic articles made from the seeds
-    python bench/ingest.py --folder ../shared/corpora/realtimeqa-2024/articles --limit 100
+python bench/ingest.py --sizes 1000                  # synthetic articles made from the seeds
+python bench/ingest.py --folder ../shared/corpora/realtimeqa-2024/articles --limit 100
 """
 
 from __future__ import annotations
@@ -44,9 +44,16 @@ def measure(articles: Path, corpus: str, embedder: str) -> dict:
     service.embeddings.embed_documents(texts)
     raw_s = time.perf_counter() - started
     shutil.rmtree(store, ignore_errors=True)
-    return {"corpus": corpus, "embedder": embedder, "chunks": report.added, "pipeline_s": round(pipeline_s, 1),
-            "raw_encode_s": round(raw_s, 1), "pipeline_chunks_per_s": round(report.added / pipeline_s, 1),
-            "raw_chunks_per_s": round(len(texts) / raw_s, 1), "ratio": round(raw_s / pipeline_s, 3)}
+    return {
+        "corpus": corpus,
+        "embedder": embedder,
+        "chunks": report.added,
+        "pipeline_s": round(pipeline_s, 1),
+        "raw_encode_s": round(raw_s, 1),
+        "pipeline_chunks_per_s": round(report.added / pipeline_s, 1),
+        "raw_chunks_per_s": round(len(texts) / raw_s, 1),
+        "ratio": round(raw_s / pipeline_s, 3),
+    }
 
 
 def main() -> None:
@@ -58,7 +65,9 @@ def main() -> None:
     args = parser.parse_args()
     corpora = [(synthetic_folder(size), f"synthetic {size}") for size in args.sizes]
     if args.folder:
-        corpora.append((real_folder(args.folder, args.limit), f"{args.folder.resolve().parent.name} ({args.limit} files)"))
+        corpora.append(
+            (real_folder(args.folder, args.limit), f"{args.folder.resolve().parent.name} ({args.limit} files)")
+        )
     # embedders interleaved per corpus, so both meet the same machine load (compare the ratio)
     save("ingest", {"rows": [measure(folder, name, e) for folder, name in corpora for e in args.embedders]})
 

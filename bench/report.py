@@ -9,8 +9,8 @@ import time
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-from common import RESULTS, ROOT  # noqa: E402
+import matplotlib.pyplot as plt
+from common import RESULTS, ROOT
 
 DOCS = ROOT / "docs"
 
@@ -24,12 +24,20 @@ def verdict(ok: bool) -> str:
 
 
 def ingest_section(data: dict) -> list[str]:
-    lines = ["## Ingest", "", "Whole pipeline (read, clean, chunk, embed, store) against the raw encode of the same "
-             "chunk texts, per embedder, interleaved in one run (compare within a corpus).", "",
-             "| corpus | embedder | chunks | pipeline chunks/s | raw encode chunks/s | pipeline/raw (target ≥ 0.9) |",
-             "|---|---|---|---|---|---|"]
-    lines += [f"| {r['corpus']} | {r['embedder']} | {r['chunks']} | {r['pipeline_chunks_per_s']} | "
-              f"{r['raw_chunks_per_s']} | {r['ratio']} ({verdict(r['ratio'] >= 0.9)}) |" for r in data["rows"]]
+    lines = [
+        "## Ingest",
+        "",
+        "Whole pipeline (read, clean, chunk, embed, store) against the raw encode of the same "
+        "chunk texts, per embedder, interleaved in one run (compare within a corpus).",
+        "",
+        "| corpus | embedder | chunks | pipeline chunks/s | raw encode chunks/s | pipeline/raw (target ≥ 0.9) |",
+        "|---|---|---|---|---|---|",
+    ]
+    lines += [
+        f"| {r['corpus']} | {r['embedder']} | {r['chunks']} | {r['pipeline_chunks_per_s']} | "
+        f"{r['raw_chunks_per_s']} | {r['ratio']} ({verdict(r['ratio'] >= 0.9)}) |"
+        for r in data["rows"]
+    ]
     fig, ax = plt.subplots(figsize=(6, 3))
     labels = [f"{r['corpus']}\n{r['embedder']}" for r in data["rows"]]
     ax.barh(labels, [r["pipeline_chunks_per_s"] for r in data["rows"]])
@@ -40,16 +48,28 @@ def ingest_section(data: dict) -> list[str]:
 
 
 def retrieval_section(data: dict) -> list[str]:
-    lines = ["## Vector search", "", f"{data['queries']} eval questions as queries, top 10. Exact = NumPy dot "
-             "product over the same vectors (the floor). Sizes above 1k: the real vectors plus blends of three of them.", "",
-             "| chunks | index | insert/s | store p50 / p95 ms | exact p50 / p95 ms | recall@10 vs exact |",
-             "|---|---|---|---|---|---|"]
-    lines += [f"| {r['size']} | {r['index']} | {r['insert_per_s']} | {r['store_p50_ms']} / {r['store_p95_ms']} | "
-              f"{r['exact_p50_ms']} / {r['exact_p95_ms']} | {r['recall_at_10']} |" for r in data["rows"]]
+    lines = [
+        "## Vector search",
+        "",
+        f"{data['queries']} eval questions as queries, top 10. Exact = NumPy dot "
+        "product over the same vectors (the floor). Sizes above 1k: the real vectors plus blends of three of them.",
+        "",
+        "| chunks | index | insert/s | store p50 / p95 ms | exact p50 / p95 ms | recall@10 vs exact |",
+        "|---|---|---|---|---|---|",
+    ]
+    lines += [
+        f"| {r['size']} | {r['index']} | {r['insert_per_s']} | {r['store_p50_ms']} / {r['store_p95_ms']} | "
+        f"{r['exact_p50_ms']} / {r['exact_p95_ms']} | {r['recall_at_10']} |"
+        for r in data["rows"]
+    ]
     tuned = [r for r in data["rows"] if r["index"].startswith("tuned")]
     biggest = max(tuned, key=lambda r: r["size"])
-    lines += ["", f"Target at {biggest['size']} chunks: p50 ≤ 20 ms ({verdict(biggest['store_p50_ms'] <= 20)}), "
-              f"recall@10 ≥ 0.95 ({verdict(biggest['recall_at_10'] >= 0.95)}).", ""]
+    lines += [
+        "",
+        f"Target at {biggest['size']} chunks: p50 ≤ 20 ms ({verdict(biggest['store_p50_ms'] <= 20)}), "
+        f"recall@10 ≥ 0.95 ({verdict(biggest['recall_at_10'] >= 0.95)}).",
+        "",
+    ]
     fig, ax = plt.subplots(figsize=(5, 3))
     ax.plot([r["size"] for r in tuned], [r["store_p50_ms"] for r in tuned], "o-", label="Chroma HNSW p50")
     ax.plot([r["size"] for r in tuned], [r["exact_p50_ms"] for r in tuned], "s--", label="NumPy exact p50")
@@ -63,28 +83,52 @@ def retrieval_section(data: dict) -> list[str]:
 
 
 def answer_section(data: dict) -> list[str]:
-    rows = [("extractive answer, warm", data["extractive"], 0.150), ("hybrid retrieval alone", data["hybrid_retrieval"], None),
-            ("local LLM time to first token", data["llm_first_token"], 3.0), ("local LLM full answer", data["llm_total"], 15.0)]
-    lines = ["## Answers", "", f"Seed store, eval single-fact questions; llama.cpp with {data['n_threads']} threads.", "",
-             "| what | p50 s | p95 s | n | target (p50) |", "|---|---|---|---|---|"]
+    rows = [
+        ("extractive answer, warm", data["extractive"], 0.150),
+        ("hybrid retrieval alone", data["hybrid_retrieval"], None),
+        ("local LLM time to first token", data["llm_first_token"], 3.0),
+        ("local LLM full answer", data["llm_total"], 15.0),
+    ]
+    lines = [
+        "## Answers",
+        "",
+        f"Seed store, eval single-fact questions; llama.cpp with {data['n_threads']} threads.",
+        "",
+        "| what | p50 s | p95 s | n | target (p50) |",
+        "|---|---|---|---|---|",
+    ]
     for name, r, target in rows:
         goal = f"≤ {target} s ({verdict(r['p50_s'] <= target)})" if target else "—"
         lines.append(f"| {name} | {r['p50_s']} | {r['p95_s']} | {r['n']} | {goal} |")
-    lines += ["", f"Default embedder: {data['embedder']}. Per embedder, one run:", "",
-              "| cold start, `qa ask --json` (process start → answer) | embedder | seconds | peak RSS MB | target |",
-              "|---|---|---|---|---|"]
+    lines += [
+        "",
+        f"Default embedder: {data['embedder']}. Per embedder, one run:",
+        "",
+        "| cold start, `qa ask --json` (process start → answer) | embedder | seconds | peak RSS MB | target |",
+        "|---|---|---|---|---|",
+    ]
     for c in data["cold_start"]:  # the local model's target adds one warm answer to the 8 s
         target = 8 + (data["llm_total"]["p50_s"] if c["backend"] == "llamacpp" else 0)
-        lines.append(f"| {c['backend']} | {c['embedder']} | {c['cold_start_s']} | {c['peak_rss_mb']} | "
-                     f"≤ {target:.1f} s ({verdict(c['cold_start_s'] <= target)}) |")
-    lines += ["", "| embedder | query embedding p50 / p95 ms (target p50 ≤ 10) | heavy imports on `qa ask` | "
-              "`qa serve` peak RSS MB |", "|---|---|---|---|"]
+        lines.append(
+            f"| {c['backend']} | {c['embedder']} | {c['cold_start_s']} | {c['peak_rss_mb']} | "
+            f"≤ {target:.1f} s ({verdict(c['cold_start_s'] <= target)}) |"
+        )
+    lines += [
+        "",
+        "| embedder | query embedding p50 / p95 ms (target p50 ≤ 10) | heavy imports on `qa ask` | "
+        "`qa serve` peak RSS MB |",
+        "|---|---|---|---|",
+    ]
     for q, i, s in zip(data["query_embedding"], data["imports"], data["serve"]):
-        lines.append(f"| {q['embedder']} | {q['p50_ms']} / {q['p95_ms']} ({verdict(q['p50_ms'] <= 10)}) | "
-                     f"{', '.join(i['heavy']) or 'none'} | {s['serve_peak_rss_mb']} |")
+        lines.append(
+            f"| {q['embedder']} | {q['p50_ms']} / {q['p95_ms']} ({verdict(q['p50_ms'] <= 10)}) | "
+            f"{', '.join(i['heavy']) or 'none'} | {s['serve_peak_rss_mb']} |"
+        )
     fig, ax = plt.subplots(figsize=(5, 3))
-    ax.bar([n.replace("local LLM ", "LLM\n").replace(", warm", "").replace(" alone", "") for n, _, _ in rows],
-           [r["p50_s"] for _, r, _ in rows])
+    ax.bar(
+        [n.replace("local LLM ", "LLM\n").replace(", warm", "").replace(" alone", "") for n, _, _ in rows],
+        [r["p50_s"] for _, r, _ in rows],
+    )
     ax.set_ylabel("p50 seconds")
     fig.tight_layout()
     fig.savefig(DOCS / "bench_answer.png", dpi=100)
@@ -92,9 +136,14 @@ def answer_section(data: dict) -> list[str]:
 
 
 def main() -> None:
-    lines = ["# Benchmarks", "", f"Written by `make bench` on {time.strftime('%Y-%m-%d')} ({platform.machine()}, "
-             f"{__import__('os').cpu_count()} cores, no GPU). Each section's numbers come from one run; compare "
-             "ratios within a table, not across machines.", ""]
+    lines = [
+        "# Benchmarks",
+        "",
+        f"Written by `make bench` on {time.strftime('%Y-%m-%d')} ({platform.machine()}, "
+        f"{__import__('os').cpu_count()} cores, no GPU). Each section's numbers come from one run; compare "
+        "ratios within a table, not across machines.",
+        "",
+    ]
     for name, section in (("ingest", ingest_section), ("retrieval", retrieval_section), ("answer", answer_section)):
         if (RESULTS / f"{name}.json").exists():
             lines += section(load(name))

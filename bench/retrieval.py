@@ -45,12 +45,13 @@ def grown(base: np.ndarray, size: int, rng: np.random.Generator) -> np.ndarray:
 
 
 def measure(vectors: np.ndarray, queries: np.ndarray, metadata: dict, label: str) -> dict:
-    client = chromadb.PersistentClient(path=tempfile.mkdtemp(prefix="qa-bench-hnsw-"),
-                                       settings=ChromaSettings(anonymized_telemetry=False))
+    client = chromadb.PersistentClient(
+        path=tempfile.mkdtemp(prefix="qa-bench-hnsw-"), settings=ChromaSettings(anonymized_telemetry=False)
+    )
     collection = client.create_collection("bench", metadata=metadata, embedding_function=None)
     started = time.perf_counter()
     for start in range(0, len(vectors), 5000):
-        batch = vectors[start:start + 5000]
+        batch = vectors[start : start + 5000]
         collection.add(ids=[str(i) for i in range(start, start + len(batch))], embeddings=batch)
     insert_s = time.perf_counter() - started
     store_ms, exact_ms, recalls = [], [], []
@@ -63,10 +64,16 @@ def measure(vectors: np.ndarray, queries: np.ndarray, metadata: dict, label: str
         exact = np.argpartition(-scores, K)[:K]
         exact_ms.append((time.perf_counter() - started) * 1000)
         recalls.append(len({int(i) for i in found} & {int(i) for i in exact}) / K)
-    return {"size": len(vectors), "index": label, "insert_per_s": round(len(vectors) / insert_s),
-            "store_p50_ms": round(percentile(store_ms, 0.5), 2), "store_p95_ms": round(percentile(store_ms, 0.95), 2),
-            "exact_p50_ms": round(percentile(exact_ms, 0.5), 2), "exact_p95_ms": round(percentile(exact_ms, 0.95), 2),
-            "recall_at_10": round(float(np.mean(recalls)), 3)}
+    return {
+        "size": len(vectors),
+        "index": label,
+        "insert_per_s": round(len(vectors) / insert_s),
+        "store_p50_ms": round(percentile(store_ms, 0.5), 2),
+        "store_p95_ms": round(percentile(store_ms, 0.95), 2),
+        "exact_p50_ms": round(percentile(exact_ms, 0.5), 2),
+        "exact_p95_ms": round(percentile(exact_ms, 0.95), 2),
+        "recall_at_10": round(float(np.mean(recalls)), 3),
+    }
 
 
 def main() -> None:
@@ -75,8 +82,12 @@ def main() -> None:
     args = parser.parse_args()
     rng = np.random.default_rng(0)
     base = real_vectors(1000)
-    queries = np.asarray(get_embeddings("all-MiniLM-L6-v2").embed_documents(eval_questions(
-        ("single", "multi", "unanswerable", "conflict"))), dtype=np.float32)
+    queries = np.asarray(
+        get_embeddings("all-MiniLM-L6-v2").embed_documents(
+            eval_questions(("single", "multi", "unanswerable", "conflict"))
+        ),
+        dtype=np.float32,
+    )
     rows = []
     for size in args.sizes:
         vectors = grown(base, size, rng)

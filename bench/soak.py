@@ -71,12 +71,22 @@ def soak(url: str, pid: int, clients: int, per_client: int, questions: list[str]
     stop.set()
     results = first + second
     latencies = sorted(t for status, _, t in results if status == 200)
-    return {"clients": clients, "questions_each": per_client, "requests": len(results),
-            "errors": sum(status != 200 for status, _, _ in results), "mixed": sum(m for _, m, _ in results),
-            "rps": round(len(latencies) / wall, 2), "p50_s": round(statistics.median(latencies), 3),
-            "p95_s": round(latencies[int(0.95 * (len(latencies) - 1))], 3),
-            "rss_mb": {"before": round(before), "after_first_half": round(middle), "end": round(end),
-                       "peak": round(max(samples + [end]))}}
+    return {
+        "clients": clients,
+        "questions_each": per_client,
+        "requests": len(results),
+        "errors": sum(status != 200 for status, _, _ in results),
+        "mixed": sum(m for _, m, _ in results),
+        "rps": round(len(latencies) / wall, 2),
+        "p50_s": round(statistics.median(latencies), 3),
+        "p95_s": round(latencies[int(0.95 * (len(latencies) - 1))], 3),
+        "rss_mb": {
+            "before": round(before),
+            "after_first_half": round(middle),
+            "end": round(end),
+            "peak": round(max(samples + [end])),
+        },
+    }
 
 
 def main() -> None:
@@ -88,10 +98,19 @@ def main() -> None:
     tmp = Path(tempfile.mkdtemp(prefix="qa-soak-"))
     port = free_port()
     url = f"http://127.0.0.1:{port}"
-    env = {"QA_STORE_PATH": str(tmp / "store"), "QA_BACKEND": args.backend, "QA_QUEUE_MAX_WAITING": "64",
-           "QA_QUEUE_TIMEOUT": "900"}
-    server = start_server([sys.executable, "-m", "qa.cli", "serve", "--port", str(port)], f"{url}/readyz",
-                          tmp / "server.log", env=env, timeout=300)
+    env = {
+        "QA_STORE_PATH": str(tmp / "store"),
+        "QA_BACKEND": args.backend,
+        "QA_QUEUE_MAX_WAITING": "64",
+        "QA_QUEUE_TIMEOUT": "900",
+    }
+    server = start_server(
+        [sys.executable, "-m", "qa.cli", "serve", "--port", str(port)],
+        f"{url}/readyz",
+        tmp / "server.log",
+        env=env,
+        timeout=300,
+    )
     try:
         questions = pool()
         for question in questions[:3]:  # warm: model load, caches

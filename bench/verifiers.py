@@ -22,8 +22,11 @@ def lexical(record: dict, question: dataset.Question, min_overlap: float) -> dic
     """The record as if each claim were kept on word overlap instead of the judge."""
     if not record.get("verdicts"):
         return record  # refused before verification: the same under both methods
-    kept = [v["claim"] for v in record["verdicts"]
-            if not v["reason"].startswith("not in its evidence") and v["overlap"] >= min_overlap]
+    kept = [
+        v["claim"]
+        for v in record["verdicts"]
+        if not v["reason"].startswith("not in its evidence") and v["overlap"] >= min_overlap
+    ]
     answer = " ".join(kept)
     refused = not kept
     correct = refused if not question.answerable else (not refused and contains_any(answer, question.accept))
@@ -41,8 +44,10 @@ def main() -> None:
     records = json.loads(args.report.read_text())["records"]
     policy = AnswerPolicy()
     floor = policy.floor("llamacpp") if args.floor is None else args.floor
-    methods = {"judge": at_floor(records, floor),
-               "lexical": [lexical(r, by_id[r["id"]], policy.min_overlap) for r in records]}
+    methods = {
+        "judge": at_floor(records, floor),
+        "lexical": [lexical(r, by_id[r["id"]], policy.min_overlap) for r in records],
+    }
     print("| method | half | " + " | ".join(FIGURES) + " |\n|---|---|" + "---|" * len(FIGURES))
     for name, rows in methods.items():
         for half in dataset.SPLITS:

@@ -1,8 +1,8 @@
 """qa: cited answers from your news articles, offline.
 
-    import qa
-    a = qa.answer("How long did the talks last?")
-    a.to_dict()  # {"answer", "refused", "citations", "timings", ...}
+import qa
+a = qa.answer("How long did the talks last?")
+a.to_dict()  # {"answer", "refused", "citations", "timings", ...}
 """
 
 from __future__ import annotations
@@ -13,11 +13,16 @@ from pathlib import Path
 import qa.config  # noqa: F401  (offline environment first)
 from qa.types import Answer, Citation
 
-__all__ = ["Answer", "Citation", "answer", "stream", "ingest"]
+__all__ = ["Answer", "Citation", "answer", "ingest", "stream"]
 
 
-def answer(question: str, history: list[dict] | None = None, k: int | None = None,
-           filters: dict | None = None, backend: str | None = None) -> Answer:
+def answer(
+    question: str,
+    history: list[dict] | None = None,
+    k: int | None = None,
+    filters: dict | None = None,
+    backend: str | None = None,
+) -> Answer:
     """Answer `question` from the ingested articles (ingesting seeds/ first if the store is empty)."""
     from qa.service import get_service
 
@@ -26,8 +31,13 @@ def answer(question: str, history: list[dict] | None = None, k: int | None = Non
     return service.answer(question, history=history, k=k, filters=filters, backend=backend)
 
 
-def stream(question: str, history: list[dict] | None = None, k: int | None = None,
-           filters: dict | None = None, backend: str | None = None) -> Iterator[str | Answer]:
+def stream(
+    question: str,
+    history: list[dict] | None = None,
+    k: int | None = None,
+    filters: dict | None = None,
+    backend: str | None = None,
+) -> Iterator[str | Answer]:
     """Yields the draft answer text as it is generated, then the final verified Answer."""
     from qa.chain import Token
     from qa.service import get_service

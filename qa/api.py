@@ -84,9 +84,14 @@ def build_api(service: Service) -> FastAPI:
     async def require_token(request: Request, call_next):
         token = service.settings.api_token
         guarded = request.url.path.startswith(("/api/", "/v1/"))
-        if token and guarded and not secrets.compare_digest(request.headers.get("authorization", ""), f"Bearer {token}"):
-            return JSONResponse({"detail": "missing or wrong bearer token"}, status_code=401,
-                                headers={"WWW-Authenticate": "Bearer"})
+        if (
+            token
+            and guarded
+            and not secrets.compare_digest(request.headers.get("authorization", ""), f"Bearer {token}")
+        ):
+            return JSONResponse(
+                {"detail": "missing or wrong bearer token"}, status_code=401, headers={"WWW-Authenticate": "Bearer"}
+            )
         return await call_next(request)
 
     @api.middleware("http")
@@ -98,8 +103,13 @@ def build_api(service: Service) -> FastAPI:
 
     def events(request: AnswerRequest) -> Iterator:
         filters = request.filters.model_dump() if request.filters else None
-        return service.stream(request.question, history=[t.model_dump() for t in request.history],
-                              k=request.k, filters=filters, backend=request.backend)
+        return service.stream(
+            request.question,
+            history=[t.model_dump() for t in request.history],
+            k=request.k,
+            filters=filters,
+            backend=request.backend,
+        )
 
     @api.post("/api/answer", summary="Answer a question with citations (SSE when stream is true)")
     def answer(request: AnswerRequest):
@@ -153,8 +163,11 @@ def build_api(service: Service) -> FastAPI:
         turns = [m.model_dump() for m in request.messages if m.role != "system"]
         if not turns or turns[-1]["role"] != "user":
             raise HTTPException(422, "the last message must be the user's question")
-        body = AnswerRequest(question=turns[-1]["content"], history=[Turn(**t) for t in turns[:-1]],
-                             backend=_backend_for(request.model, service))
+        body = AnswerRequest(
+            question=turns[-1]["content"],
+            history=[Turn(**t) for t in turns[:-1]],
+            backend=_backend_for(request.model, service),
+        )
         try:
             stream = events(body)
             first = next(stream)
@@ -163,8 +176,9 @@ def build_api(service: Service) -> FastAPI:
         ident, created = f"chatcmpl-{uuid.uuid4().hex[:24]}", int(time.time())
         if not request.stream:
             return _completion(ident, created, request.model, _last(first, stream))
-        return StreamingResponse(_chat_chunks(ident, created, request.model, _chain(first, stream)),
-                                 media_type="text/event-stream")
+        return StreamingResponse(
+            _chat_chunks(ident, created, request.model, _chain(first, stream)), media_type="text/event-stream"
+        )
 
     @api.get("/healthz")
     def healthz() -> dict:
@@ -176,8 +190,12 @@ def build_api(service: Service) -> FastAPI:
             chunks = service.store.count()
         except Exception as exc:  # the store can fail in many ways; readiness just reports it
             return JSONResponse({"status": "unavailable", "detail": str(exc)}, status_code=503)
-        return {"status": "ready", "chunks": chunks, "backend": service.settings.backend,
-                "generators_loaded": sorted(service.loaded_generators())}
+        return {
+            "status": "ready",
+            "chunks": chunks,
+            "backend": service.settings.backend,
+            "generators_loaded": sorted(service.loaded_generators()),
+        }
 
     return api
 
@@ -194,28 +212,48 @@ def _chain(first, rest: Iterator) -> Iterator:
 
 def _completion(ident: str, created: int, model: str, answer: Answer) -> dict:
     return {
-        "id": ident, "object": "chat.completion", "created": created, "model": model,
-        "choices": [{"index": 0, "finish_reason": "stop",
-                     "message": {"role": "assistant", "content": answer.answer + footer(answer)}}],
+        "id": ident,
+        "object": "chat.completion",
+        "created": created,
+        "model": model,
+        "choices": [
+            {
+                "index": 0,
+                "finish_reason": "stop",
+                "message": {"role": "assistant", "content": answer.answer + footer(answer)},
+            }
+        ],
         "usage": {"prompt_tokens": 0, "completion_tokens": 0, "total_tokens": 0},
-        "citations": [c.to_dict() for c in answer.citations], "refused": answer.refused,
+        "citations": [c.to_dict() for c in answer.citations],
+        "refused": answer.refused,
     }
 
 
 def _chat_chunks(ident: str, created: int, model: str, events: Iterator) -> Iterator[str]:
     """OpenAI stream format. Clients cannot un-print, so unchecked draft tokens are not sent: the verified
     answer comes as one chunk with its sources footer and citations."""
+
     def chunk(delta: dict, finish: str | None = None, **extra) -> str:
-        body = {"id": ident, "object": "chat.completion.chunk", "created": created, "model": model,
-                "choices": [{"index": 0, "delta": delta, "finish_reason": finish}], **extra}
+        body = {
+            "id": ident,
+            "object": "chat.completion.chunk",
+            "created": created,
+            "model": model,
+            "choices": [{"index": 0, "delta": delta, "finish_reason": finish}],
+            **extra,
+        }
         return f"data: {json.dumps(body, ensure_ascii=False)}\n\n"
 
     yield chunk({"role": "assistant", "content": ""})
     try:
         for event in events:
             if isinstance(event, Answer):  # draft tokens are unchecked: only the verified answer is sent
-                yield chunk({"content": event.answer + footer(event)}, "stop",
-                            citations=[c.to_dict() for c in event.citations], refused=event.refused)
+                yield chunk(
+                    {"content": event.answer + footer(event)},
+                    "stop",
+                    citations=[c.to_dict() for c in event.citations],
+                    refused=event.refused,
+                )
     except QAError as exc:
         yield chunk({"content": f"\n\n[error] {exc}"}, "stop")
     yield "data: [DONE]\n\n"

@@ -12,17 +12,17 @@ from dataclasses import dataclass
 from qa.answering.candidates import Candidate, candidates
 from qa.answering.dates import attribute_dates
 from qa.answering.evidence import Selection, refusal_reason
+from qa.answering.scoring import SentenceScorer
 from qa.answering.verify import Verdict, answers_question, verify
 from qa.answering.versions import versions, with_versions
 from qa.answering.write import claims
 from qa.config import Settings
-from qa.answering.scoring import SentenceScorer
+from qa.errors import QAError
 from qa.llm.base import Generator
 from qa.queue import GenerationQueue
 from qa.retrieval import Filters, Retriever
 from qa.text import missing_names, names, strip_markers
 from qa.types import Answer, Citation, Passage
-from qa.errors import QAError
 
 REFUSAL = "The articles don't say."
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -30,6 +30,7 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 class QuestionError(QAError, ValueError):
     """The question or history cannot be answered as given; the message says why."""
+
     http_status = 422
 
 
@@ -47,8 +48,10 @@ def clean_question(question: str, max_chars: int) -> str:
     if not question:
         raise QuestionError("the question is empty: type a question about the articles")
     if len(question) > max_chars:
-        raise QuestionError(f"the question is {len(question)} characters; the limit is {max_chars} "
-                            "(QA_MAX_QUESTION_CHARS): ask something shorter")
+        raise QuestionError(
+            f"the question is {len(question)} characters; the limit is {max_chars} "
+            "(QA_MAX_QUESTION_CHARS): ask something shorter"
+        )
     return question
 
 
@@ -59,7 +62,7 @@ def clean_history(history: list[dict] | None, max_turns: int, max_chars: int) ->
             raise QuestionError('each history turn must be {"role": "user"|"assistant", "content": "..."}')
         content = _CONTROL.sub(" ", str(turn.get("content") or "")).strip()[: max_chars * 2]
         turns.append({"role": turn["role"], "content": strip_markers(content)})
-    return turns[-max_turns * 2:]
+    return turns[-max_turns * 2 :]
 
 
 @dataclass(frozen=True)
@@ -91,8 +94,14 @@ class Timer:
 
 
 class Chain:
-    def __init__(self, retriever: Retriever, generator: Generator, scorer: SentenceScorer, settings: Settings,
-                 queue: GenerationQueue):
+    def __init__(
+        self,
+        retriever: Retriever,
+        generator: Generator,
+        scorer: SentenceScorer,
+        settings: Settings,
+        queue: GenerationQueue,
+    ):
         self.queue = queue
         self.retriever = retriever
         self.generator = generator
@@ -100,8 +109,9 @@ class Chain:
         self.settings = settings
         self.policy = settings.policy
 
-    def stream(self, question: str, history: list[dict], k: int | None = None,
-               filters: Filters | None = None) -> Iterator[Evidence | Token | Answer]:
+    def stream(
+        self, question: str, history: list[dict], k: int | None = None, filters: Filters | None = None
+    ) -> Iterator[Evidence | Token | Answer]:
         """Yields Evidence as soon as it is known, Token(text) while the answer is written (a draft), then the
         verified Answer."""
         timer = Timer()
@@ -112,8 +122,11 @@ class Chain:
                     standalone = self.generator.condense(question, history)
         with timer.step("retrieve"):
             passages = self.retriever.retrieve(standalone, k=k, filters=filters)
-        debug: dict = {"backend": self.generator.name, "standalone_question": standalone,
-                       "passages": [_passage_debug(p) for p in passages]}
+        debug: dict = {
+            "backend": self.generator.name,
+            "standalone_question": standalone,
+            "passages": [_passage_debug(p) for p in passages],
+        }
         if passages:
             timer.mark("evidence")
             yield Evidence("reading", [_passage_citation(p) for p in passages])
@@ -147,16 +160,26 @@ class Chain:
         debug["verdicts"] = [v.to_dict() for v in verdicts]
         yield self._answer(standalone, verdicts, found, selection, timer, debug)
 
-    def _answer(self, question: str, verdicts: list[Verdict], found: list[Candidate], selection: Selection,
-                timer: Timer, debug: dict) -> Answer:
+    def _answer(
+        self,
+        question: str,
+        verdicts: list[Verdict],
+        found: list[Candidate],
+        selection: Selection,
+        timer: Timer,
+        debug: dict,
+    ) -> Answer:
         kept = [v for v in verdicts if v.kept]
         text, cited = _numbered(kept, {c.id: c for c in found})
         # the answer is as sure as its choice of evidence and its best-supported sentence
         confidence = min(selection.confidence, max((v.support for v in kept), default=0.0))
         floor = self.policy.floor(self.generator.name)
         low = f"confidence {confidence:.2f} is below the calibrated floor {floor:.2f}" if confidence < floor else None
-        reason = "no sentence of the answer is supported by its evidence" if not kept else (
-            answers_question(question, text) or low)
+        reason = (
+            "no sentence of the answer is supported by its evidence"
+            if not kept
+            else (answers_question(question, text) or low)
+        )
         if reason:
             return _refusal(reason, timer, debug, confidence)
         with timer.step("versions"):
@@ -208,8 +231,14 @@ def _passage_citation(p: Passage) -> Citation:
 
 
 def _passage_debug(p: Passage) -> dict:
-    return {"n": p.n, "source": p.source, "chunk": p.metadata.get("chunk"), "score": round(p.score, 4),
-            "dense_score": round(p.dense_score, 4), "keyword": p.keyword_hit}
+    return {
+        "n": p.n,
+        "source": p.source,
+        "chunk": p.metadata.get("chunk"),
+        "score": round(p.score, 4),
+        "dense_score": round(p.dense_score, 4),
+        "keyword": p.keyword_hit,
+    }
 
 
 def _candidate_debug(c: Candidate) -> dict:

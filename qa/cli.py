@@ -11,8 +11,12 @@ from qa.config import get_settings
 
 
 def _filters(args: argparse.Namespace) -> dict:
-    return {"sources": args.source or (), "publishers": args.publisher or (),
-            "date_from": args.date_from, "date_to": args.date_to}
+    return {
+        "sources": args.source or (),
+        "publishers": args.publisher or (),
+        "date_from": args.date_from,
+        "date_to": args.date_to,
+    }
 
 
 def print_answer(answer) -> None:
@@ -79,8 +83,9 @@ def _service_for_rebuild():
         settings = get_settings()
         if settings.chroma_url or not settings.store_path.exists():
             raise
-        print(f"the store could not be opened; moved it to {set_aside(settings)} and building a new one",
-              file=sys.stderr)
+        print(
+            f"the store could not be opened; moved it to {set_aside(settings)} and building a new one", file=sys.stderr
+        )
         return get_service()
 
 
@@ -89,7 +94,9 @@ def cmd_sources(args: argparse.Namespace) -> int:
 
     for entry in get_service().store.sources():
         meta = ", ".join(str(entry[k]) for k in ("publisher", "published") if entry.get(k))
-        print(f"{entry['source']}  {entry['chunks']} chunks  {entry.get('title') or ''}" + (f" ({meta})" if meta else ""))
+        print(
+            f"{entry['source']}  {entry['chunks']} chunks  {entry.get('title') or ''}" + (f" ({meta})" if meta else "")
+        )
     return 0
 
 
@@ -195,14 +202,24 @@ def parser() -> argparse.ArgumentParser:
     ev.add_argument("--out", help="report folder (default eval/runs/BACKEND)")
     ev.add_argument("--ids", help="only these question ids, comma-separated")
     ev.add_argument("--label", help="a name for this run in comparisons")
-    ev.add_argument("--split", choices=["dev", "test", "all"], default="all",
-                    help="only the dev half (tune on it) or the test half (report it); see docs/evaluation.md")
-    ev.add_argument("--calibrate", action="store_true",
-                    help="run both halves with no confidence floor, fit the floor on dev, report it on test")
+    ev.add_argument(
+        "--split",
+        choices=["dev", "test", "all"],
+        default="all",
+        help="only the dev half (tune on it) or the test half (report it); see docs/evaluation.md",
+    )
+    ev.add_argument(
+        "--calibrate",
+        action="store_true",
+        help="run both halves with no confidence floor, fit the floor on dev, report it on test",
+    )
     ev.add_argument("--gate", help="fail (exit 1) below the thresholds of this name in --thresholds")
     ev.add_argument("--thresholds", default=str(Path(__file__).resolve().parent.parent / "eval" / "thresholds.json"))
-    ev.add_argument("--from-feedback", metavar="FEEDBACK.jsonl",
-                    help="turn the chat's votes into questions (written to QUESTIONS, default eval/feedback_questions.jsonl)")
+    ev.add_argument(
+        "--from-feedback",
+        metavar="FEEDBACK.jsonl",
+        help="turn the chat's votes into questions (written to QUESTIONS, default eval/feedback_questions.jsonl)",
+    )
     ev.add_argument("--compare", nargs=2, metavar=("A.json", "B.json"), help="what changed between two runs")
     ev.set_defaults(run=cmd_eval)
     return root

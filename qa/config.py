@@ -9,6 +9,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
 from qa.errors import QAError
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -27,6 +28,7 @@ OFFLINE_ENV = {
 for _key, _value in OFFLINE_ENV.items():
     os.environ.setdefault(_key, _value)
 
+
 class BindError(QAError, RuntimeError):
     """Serving beyond localhost without a token (here, not in qa.server, so the CLI need not import Gradio)."""
 
@@ -39,30 +41,54 @@ class AnswerPolicy(BaseModel):
     Confidence floors are fitted by `qa eval --calibrate` on the dev half of a question set (the fitted
     values and their dev/test figures are in eval/calibration/); nothing here names a question's words."""
 
-    candidates: int = Field(10, description="candidate sentences numbered for the selector: 10 held the answer "
-                                            "sentence for the seed dev questions while keeping the prompt ~400 tokens")
+    candidates: int = Field(
+        10,
+        description="candidate sentences numbered for the selector: 10 held the answer "
+        "sentence for the seed dev questions while keeping the prompt ~400 tokens",
+    )
     max_evidence: int = Field(3, description="sentences an answer may rest on; more is a list of loosely related facts")
-    min_relevance: float = Field(0.35, description="below this dense similarity (and no keyword hit) a passage is "
-                                                   "off topic; from the first eval round (it only stops hopeless asks)")
+    min_relevance: float = Field(
+        0.35,
+        description="below this dense similarity (and no keyword hit) a passage is "
+        "off topic; from the first eval round (it only stops hopeless asks)",
+    )
     min_confidence: dict[str, float] = Field(
         {"llamacpp": 0.6017, "extractive": 0.4278, "openai": 0.5},
         description="per backend: the selector's confidence below which the answer is refused (fitted on dev by "
-                    "`qa eval --calibrate`; see eval/calibration/)")
+        "`qa eval --calibrate`; see eval/calibration/)",
+    )
     verifier: Literal["judge", "lexical"] = Field(
-        "judge", description="how a written sentence is checked against its evidence: the model's yes/no judgement "
-                             "(sees relations) or word overlap (see docs/evaluation.md for both methods' figures)")
-    min_entailment: float = Field(0.5, description="P(yes) the judge must give a sentence for it to be kept: more "
-                                                   "likely supported than not (the answer's own floor is calibrated)")
+        "judge",
+        description="how a written sentence is checked against its evidence: the model's yes/no judgement "
+        "(sees relations) or word overlap (see docs/evaluation.md for both methods' figures)",
+    )
+    min_entailment: float = Field(
+        0.5,
+        description="P(yes) the judge must give a sentence for it to be kept: more "
+        "likely supported than not (the answer's own floor is calibrated)",
+    )
     min_overlap: float = Field(0.5, description="lexical verifier: share of a sentence's content words in its evidence")
-    cite_share: float = Field(0.5, description="a chosen sentence is cited for a claim when its word overlap with the "
-                                              "claim is at least this share of the best chosen sentence's")
-    min_coverage: float = Field(0.5, description="extractive only (no judge): share of the question's words the "
-                                                 "evidence's articles must hold; the first round's on-topic share")
-    same_statement: float = Field(0.5, description="two sentences are versions of one statement (and may conflict) "
-                                                   "when they share half of the shorter one's words besides figures "
-                                                   "and names; not tuned")
-    second_version: float = Field(0.9, description="the extractive selector also chooses another article's "
-                                                    "sentence scoring this share of the best one's (a second version)")
+    cite_share: float = Field(
+        0.5,
+        description="a chosen sentence is cited for a claim when its word overlap with the "
+        "claim is at least this share of the best chosen sentence's",
+    )
+    min_coverage: float = Field(
+        0.5,
+        description="extractive only (no judge): share of the question's words the "
+        "evidence's articles must hold; the first round's on-topic share",
+    )
+    same_statement: float = Field(
+        0.5,
+        description="two sentences are versions of one statement (and may conflict) "
+        "when they share half of the shorter one's words besides figures "
+        "and names; not tuned",
+    )
+    second_version: float = Field(
+        0.9,
+        description="the extractive selector also chooses another article's "
+        "sentence scoring this share of the best one's (a second version)",
+    )
 
     def floor(self, backend: str) -> float:
         return self.min_confidence.get(backend, 0.5)
@@ -78,8 +104,11 @@ class Settings(BaseSettings):
     seeds_dir: Path = PROJECT_ROOT / "seeds"
 
     # Embeddings and chunking
-    embedder: str = Field("all-MiniLM-L6-v2-int8", description="all-MiniLM-L6-v2-int8 (ONNX, no torch) or "
-                          "all-MiniLM-L6-v2 (torch); a collection keeps the one that built it")
+    embedder: str = Field(
+        "all-MiniLM-L6-v2-int8",
+        description="all-MiniLM-L6-v2-int8 (ONNX, no torch) or "
+        "all-MiniLM-L6-v2 (torch); a collection keeps the one that built it",
+    )
     chunk_tokens: int = Field(180, description="cl100k tokens per chunk; MiniLM truncates at 256 word pieces")
     chunk_overlap: int = 40
     ingest_batch: int = Field(256, description="chunks embedded and written together (across files)")
@@ -115,8 +144,10 @@ class Settings(BaseSettings):
     extractive_concurrency: int = 8
     upload_dir: Path = PROJECT_ROOT / "uploads"
     max_upload_bytes: int = 10 * 1024 * 1024
-    feedback_path: Path = Field(PROJECT_ROOT / "feedback" / "feedback.jsonl",
-                                description="readers' votes from the chat; `qa eval --from-feedback` reads it")
+    feedback_path: Path = Field(
+        PROJECT_ROOT / "feedback" / "feedback.jsonl",
+        description="readers' votes from the chat; `qa eval --from-feedback` reads it",
+    )
     api_token: str | None = Field(None, description="when set, the API and the chat require it")
 
 

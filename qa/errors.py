@@ -3,10 +3,12 @@ the CLI and once in the API."""
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 
 class QAError(Exception):
     """Something the user can fix; the message says what to do."""
 
     exit_code: int = 2
     http_status: int = 503  # the service cannot do it now; the client's request was fine
-    headers: dict[str, str] | None = None
+    headers: ClassVar[dict[str, str] | None] = None

@@ -8,8 +8,7 @@ import threading
 import time
 from pathlib import Path
 
-from qa.text import names
-from qa.text import numerals
+from qa.text import names, numerals
 
 _LOCK = threading.Lock()  # one process appends; the lock keeps concurrent votes on separate lines
 
@@ -17,10 +16,17 @@ _LOCK = threading.Lock()  # one process appends; the lock keeps concurrent votes
 def record(question: str, answer: dict, rating: str, comment: str = "", history: list[dict] | None = None) -> dict:
     if rating not in ("up", "down"):
         raise ValueError(f"rating must be 'up' or 'down', not {rating!r}")
-    return {"time": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "rating": rating, "comment": comment.strip(),
-            "question": question, "history": history or [], "answer": answer.get("answer", ""),
-            "refused": bool(answer.get("refused")), "citations": answer.get("citations", []),
-            "backend": answer.get("debug", {}).get("backend")}
+    return {
+        "time": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "rating": rating,
+        "comment": comment.strip(),
+        "question": question,
+        "history": history or [],
+        "answer": answer.get("answer", ""),
+        "refused": bool(answer.get("refused")),
+        "citations": answer.get("citations", []),
+        "backend": answer.get("debug", {}).get("backend"),
+    }
 
 
 def save(path: Path, entry: dict) -> None:
@@ -49,8 +55,13 @@ def to_questions(entries: list[dict]) -> tuple[list[dict], list[dict]]:
         ident = "fb-" + hashlib.sha1(entry["question"].encode()).hexdigest()[:8]
         kind = "followup" if entry.get("history") else "single"
         if entry["rating"] == "down":
-            review.append({**_base(entry, ident, kind), "comment": entry.get("comment", ""),
-                           "why": "a reader marked this answer wrong: write the right accept strings"})
+            review.append(
+                {
+                    **_base(entry, ident, kind),
+                    "comment": entry.get("comment", ""),
+                    "why": "a reader marked this answer wrong: write the right accept strings",
+                }
+            )
         elif entry.get("refused"):
             questions.append({**_base(entry, ident, "unanswerable")})
         elif accept := _checkable(entry["answer"], entry["question"]):
@@ -62,8 +73,13 @@ def to_questions(entries: list[dict]) -> tuple[list[dict], list[dict]]:
 
 def _base(entry: dict, ident: str, kind: str) -> dict:
     citations = entry.get("citations") or []
-    row = {"id": ident, "type": kind, "question": entry["question"], "answer": entry.get("answer", ""),
-           "sources": sorted({Path(c["source"]).name for c in citations})}
+    row = {
+        "id": ident,
+        "type": kind,
+        "question": entry["question"],
+        "answer": entry.get("answer", ""),
+        "sources": sorted({Path(c["source"]).name for c in citations}),
+    }
     if citations:
         row["evidence"] = citations[0]["quote"]
     if entry.get("history"):

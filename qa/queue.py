@@ -5,12 +5,15 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import ClassVar
+
 from qa.errors import QAError
 
 
 class Busy(QAError, RuntimeError):
     """The generation queue is full or the wait timed out; the caller should retry later (HTTP 503)."""
-    headers = {"Retry-After": "5"}
+
+    headers: ClassVar[dict[str, str]] = {"Retry-After": "5"}
 
 
 class GenerationQueue:

@@ -30,9 +30,12 @@ class Filters:
     def from_dict(cls, data: dict | None) -> Filters:
         data = data or {}
         as_tuple = lambda v: tuple([v] if isinstance(v, str) else (v or ()))  # noqa: E731
-        return cls(as_tuple(data.get("sources") or data.get("source")),
-                   as_tuple(data.get("publishers") or data.get("publisher")),
-                   data.get("date_from"), data.get("date_to"))
+        return cls(
+            as_tuple(data.get("sources") or data.get("source")),
+            as_tuple(data.get("publishers") or data.get("publisher")),
+            data.get("date_from"),
+            data.get("date_to"),
+        )
 
     def __bool__(self) -> bool:
         return bool(self.sources or self.publishers or self.date_from or self.date_to)
@@ -50,7 +53,7 @@ class Filters:
 
 def _shingles(text: str, n: int = 5) -> set[tuple[str, ...]]:
     words = re.findall(r"\w+", text.lower())
-    return {tuple(words[i:i + n]) for i in range(max(1, len(words) - n + 1))}
+    return {tuple(words[i : i + n]) for i in range(max(1, len(words) - n + 1))}
 
 
 def _jaccard(a: set, b: set) -> float:
@@ -106,8 +109,9 @@ class Retriever:
 
     def _dense(self, query_vector: list[float], filters: Filters) -> list[tuple[StoredChunk, float]]:
         n = min(self.fetch_k * (3 if filters else 1), max(1, self.store.count()))
-        found = self.store.collection.query(query_embeddings=[query_vector], n_results=n,
-                                            include=["documents", "metadatas", "distances"])
+        found = self.store.collection.query(
+            query_embeddings=[query_vector], n_results=n, include=["documents", "metadatas", "distances"]
+        )
         hits = zip(found["ids"][0], found["documents"][0], found["metadatas"][0], found["distances"][0])
         return [(StoredChunk(i, d, m), 1.0 - dist) for i, d, m, dist in hits]
 
@@ -118,14 +122,16 @@ class Retriever:
         query_vector = self.embeddings.embed_query(query)
         dense = [(c, s) for c, s in self._dense(query_vector, filters) if filters.accepts(c.metadata)]
         keyword = [(c, s) for c, s in self.keyword.search(query, self.fetch_k * 3) if filters.accepts(c.metadata)]
-        fused = self._collapse(self._fuse(dense[:self.fetch_k], keyword[:self.fetch_k]))
+        fused = self._collapse(self._fuse(dense[: self.fetch_k], keyword[: self.fetch_k]))
         if not fused:
             return []
         vectors = self._vectors([c.id for c, _ in fused])
         similarity = vectors @ np.asarray(query_vector, dtype=np.float32)
         keyword_ids = {c.id for c, _ in keyword}
-        return [Passage(n, c.id, c.text, c.metadata, score, float(similarity[i]), c.id in keyword_ids)
-                for n, (i, (c, score)) in enumerate(self._mmr(fused, vectors, k), start=1)]
+        return [
+            Passage(n, c.id, c.text, c.metadata, score, float(similarity[i]), c.id in keyword_ids)
+            for n, (i, (c, score)) in enumerate(self._mmr(fused, vectors, k), start=1)
+        ]
 
     @staticmethod
     def _fuse(*rankings: list[tuple[StoredChunk, float]]) -> list[tuple[StoredChunk, float]]:

@@ -22,16 +22,17 @@ def create_app() -> FastAPI:
     token = service.settings.api_token
     # With a token set, the chat asks for it too (user name "qa").
     auth = [("qa", token)] if token else None
-    return gr.mount_gradio_app(api, build(service), path="/", footer_links=["api"], auth=auth,
-                                head=HEAD, css=CSS)
+    return gr.mount_gradio_app(api, build(service), path="/", footer_links=["api"], auth=auth, head=HEAD, css=CSS)
 
 
 def serve(host: str | None = None, port: int | None = None) -> None:
     settings = get_service().settings
     host, port = host or settings.host, port or settings.port
     if host not in LOCAL_HOSTS and not settings.api_token:
-        raise BindError(f"refusing to listen on {host} without QA_API_TOKEN: anyone on the network could use it. "
-                        "Set QA_API_TOKEN, or keep QA_HOST=127.0.0.1.")
+        raise BindError(
+            f"refusing to listen on {host} without QA_API_TOKEN: anyone on the network could use it. "
+            "Set QA_API_TOKEN, or keep QA_HOST=127.0.0.1."
+        )
     app = create_app()
     print(f"qa: serving the chat on http://{host}:{port} (backend: {settings.backend})", flush=True)
     uvicorn.run(app, host=host, port=port, log_level="warning")

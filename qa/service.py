@@ -7,10 +7,10 @@ from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
 
+from qa.answering.scoring import SentenceScorer
 from qa.chain import Chain, Token, clean_history, clean_question
 from qa.config import Settings, get_settings
 from qa.embeddings import get_embeddings
-from qa.answering.scoring import SentenceScorer
 from qa.ingestion import pipeline
 from qa.ingestion.loaders import SUFFIXES
 from qa.llm import Generator, make_generator
@@ -41,15 +41,24 @@ class Service:
     def queue(self, backend: str | None = None) -> GenerationQueue:
         """One queue per backend: the local model takes one question at a time, a server several."""
         backend = backend or self.settings.backend
-        slots = {"llamacpp": 1, "openai": self.settings.openai_concurrency}.get(backend, self.settings.extractive_concurrency)
+        slots = {"llamacpp": 1, "openai": self.settings.openai_concurrency}.get(
+            backend, self.settings.extractive_concurrency
+        )
         with self._lock:
             if backend not in self._queues:
-                self._queues[backend] = GenerationQueue(slots, self.settings.queue_max_waiting,
-                                                        self.settings.queue_timeout)
+                self._queues[backend] = GenerationQueue(
+                    slots, self.settings.queue_max_waiting, self.settings.queue_timeout
+                )
             return self._queues[backend]
 
-    def stream(self, question: str, history: list[dict] | None = None, k: int | None = None,
-               filters: dict | Filters | None = None, backend: str | None = None) -> Iterator[Token | Answer]:
+    def stream(
+        self,
+        question: str,
+        history: list[dict] | None = None,
+        k: int | None = None,
+        filters: dict | Filters | None = None,
+        backend: str | None = None,
+    ) -> Iterator[Token | Answer]:
         question = clean_question(question, self.settings.max_question_chars)
         history = clean_history(history, self.settings.max_history_turns, self.settings.max_question_chars)
         if not isinstance(filters, Filters):
@@ -73,8 +82,11 @@ class Service:
         """Save an uploaded article in the upload folder and ingest it; one result dict per file."""
         name = Path(filename or "").name  # strips any folder part: no escaping the upload dir
         if not name or name.startswith(".") or Path(name).suffix.lower() not in SUFFIXES:
-            return {"source": name or "(no name)", "status": "skipped",
-                    "reason": f"unsupported name or type: use {', '.join(sorted(SUFFIXES))}"}
+            return {
+                "source": name or "(no name)",
+                "status": "skipped",
+                "reason": f"unsupported name or type: use {', '.join(sorted(SUFFIXES))}",
+            }
         if len(data) > self.settings.max_upload_bytes:
             return {"source": name, "status": "skipped", "reason": "file too large"}
         folder = self.settings.upload_dir

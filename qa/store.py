@@ -16,8 +16,8 @@ from langchain_core.embeddings import Embeddings
 
 from qa.config import Settings
 from qa.embeddings import embedder_class
-from qa.types import Chunk
 from qa.errors import QAError
+from qa.types import Chunk
 
 
 def source_id(source: str) -> str:
@@ -41,16 +41,22 @@ def _client(settings: Settings) -> chromadb.ClientAPI:
     if settings.chroma_url:
         url = urlparse(settings.chroma_url)
         try:
-            return chromadb.HttpClient(host=url.hostname or "127.0.0.1", port=url.port or 8000,
-                                       ssl=url.scheme == "https", settings=chroma_settings)
+            return chromadb.HttpClient(
+                host=url.hostname or "127.0.0.1",
+                port=url.port or 8000,
+                ssl=url.scheme == "https",
+                settings=chroma_settings,
+            )
         except Exception as exc:  # chromadb raises several types for an unreachable server
             raise StoreError(f"cannot reach the Chroma server at {settings.chroma_url}: {exc}") from exc
     settings.store_path.mkdir(parents=True, exist_ok=True)
     try:
         return chromadb.PersistentClient(path=str(settings.store_path), settings=chroma_settings)
     except Exception as exc:
-        raise StoreError(f"the store at {settings.store_path} cannot be opened ({exc}); "
-                         "run `qa ingest --rebuild` to build it again from your articles") from exc
+        raise StoreError(
+            f"the store at {settings.store_path} cannot be opened ({exc}); "
+            "run `qa ingest --rebuild` to build it again from your articles"
+        ) from exc
 
 
 def set_aside(settings: Settings) -> Path:
@@ -76,22 +82,30 @@ class Store:
             "hnsw:search_ef": 256,
         }
         try:
-            self.vectors = Chroma(client=self.client, collection_name=settings.collection,
-                                  embedding_function=embeddings, collection_metadata=metadata)
+            self.vectors = Chroma(
+                client=self.client,
+                collection_name=settings.collection,
+                embedding_function=embeddings,
+                collection_metadata=metadata,
+            )
         except Exception as exc:
-            raise StoreError(f"the collection {settings.collection!r} cannot be opened ({exc}); "
-                             "run `qa ingest --rebuild`") from exc
-        self.collection = self.vectors._collection  # noqa: SLF001 (raw access for get/metadata)
+            raise StoreError(
+                f"the collection {settings.collection!r} cannot be opened ({exc}); run `qa ingest --rebuild`"
+            ) from exc
+        self.collection = self.vectors._collection
         self._guard(metadata)
 
     def _guard(self, wanted: dict) -> None:
         found = self.collection.metadata or {}
-        if found.get("embedder") not in (None, wanted["embedder"]) or \
-                found.get("dimension") not in (None, wanted["dimension"]):
+        if found.get("embedder") not in (None, wanted["embedder"]) or found.get("dimension") not in (
+            None,
+            wanted["dimension"],
+        ):
             raise StoreError(
                 f"the store was built with {found.get('embedder')} ({found.get('dimension')} dims) but "
                 f"QA_EMBEDDER is {wanted['embedder']}: vectors from two models cannot be mixed. Set "
-                f"QA_EMBEDDER={found.get('embedder')} or run `qa ingest --rebuild`.")
+                f"QA_EMBEDDER={found.get('embedder')} or run `qa ingest --rebuild`."
+            )
 
     def count(self) -> int:
         return self.collection.count()
@@ -130,7 +144,7 @@ class Store:
         text = ""
         for doc, m in sorted(zip(found["documents"], found["metadatas"]), key=lambda p: p[1]["start"]):
             # chunks overlap; whitespace stripped between them is restored as spaces
-            text = text[:int(m["start"])].ljust(int(m["start"])) + doc
+            text = text[: int(m["start"])].ljust(int(m["start"])) + doc
         return text
 
     def reset(self) -> None:

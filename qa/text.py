@@ -9,11 +9,31 @@ import Stemmer
 from bm25s.stopwords import STOPWORDS_EN
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)]*\s+(?=[\"“‘(\[]?[A-Z0-9])|\n+")
-_ABBREVIATION = re.compile(r"(?:\b(?:[A-Z]\.){1,3}|\b(?:Mr|Mrs|Ms|Dr|St|Gen|Col|Lt|Sen|Rep|Gov|Jan|Feb|Aug|Sept|Oct|"
-                           r"Nov|Dec|No|vs|etc|Inc|Corp)\.)$")
+_ABBREVIATION = re.compile(
+    r"(?:\b(?:[A-Z]\.){1,3}|\b(?:Mr|Mrs|Ms|Dr|St|Gen|Col|Lt|Sen|Rep|Gov|Jan|Feb|Aug|Sept|Oct|"
+    r"Nov|Dec|No|vs|etc|Inc|Corp)\.)$"
+)
 _WORD = re.compile(r"[A-Za-z0-9]+(?:[’'][a-z]+)?")
-STOP = set(STOPWORDS_EN) | {"did", "does", "say", "said", "says", "according", "article", "articles", "what",
-                             "who", "whom", "which", "when", "where", "why", "how", "tell", "told"}
+STOP = set(STOPWORDS_EN) | {
+    "did",
+    "does",
+    "say",
+    "said",
+    "says",
+    "according",
+    "article",
+    "articles",
+    "what",
+    "who",
+    "whom",
+    "which",
+    "when",
+    "where",
+    "why",
+    "how",
+    "tell",
+    "told",
+}
 
 
 @lru_cache(maxsize=1)
@@ -29,7 +49,7 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
         if "\n" not in match.group() and _ABBREVIATION.search(text, max(0, end - 8), end):
             continue  # "U.S. Deputy", "Gen. Fomin": not a sentence end
         # keep closing quotes with their sentence
-        while end < len(text) and text[end] in "\"”’)":
+        while end < len(text) and text[end] in '"”’)':
             end += 1
         if text[start:end].strip():
             spans.append(_trim(text, start, end))
@@ -81,12 +101,17 @@ _NUMBER_QUESTION = re.compile(r"^\s*how (many|much|long|old|far)\b", re.IGNORECA
 _NUMBER_WORDS = re.compile(
     r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|(thir|four|fif|six|seven|eigh|nine)teen|"
     r"(twen|thir|for|fif|six|seven|eigh|nine)ty|dozens?|hundreds?|thousands?|millions?|billions?|half|double|"
-    r"single|several)\b", re.IGNORECASE)
+    r"single|several)\b",
+    re.IGNORECASE,
+)
 _WHO_QUESTION = re.compile(r"^\s*who(m|se)?\b", re.IGNORECASE)
 _WHEN_QUESTION = re.compile(r"^\s*when\b", re.IGNORECASE)
-_TIME_WORDS = re.compile(r"\d|\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|yesterday|"
-                         r"tomorrow|week|month|year|january|february|march|april|may|june|july|august|"
-                         r"september|october|november|december|since|ago)\b", re.IGNORECASE)
+_TIME_WORDS = re.compile(
+    r"\d|\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|yesterday|"
+    r"tomorrow|week|month|year|january|february|march|april|may|june|july|august|"
+    r"september|october|november|december|since|ago)\b",
+    re.IGNORECASE,
+)
 
 
 def fits_answer_type(question: str, sentence: str) -> bool:
@@ -104,10 +129,24 @@ def fits_answer_type(question: str, sentence: str) -> bool:
 _NAME = re.compile(r"\b[A-Z][a-zA-Z’'-]+|\b[A-Z]{2,}\b")
 _NOT_NAMES = {"passage", "passages", "article", "articles", "according", "sentence", "sentences"}
 # Demonyms whose country's name starts differently ("French" is mentioned by "France’s").
-_COUNTRY = {"french": "france", "british": "britain", "chinese": "china", "dutch": "netherlands",
-            "swiss": "switzerland", "polish": "poland", "turkish": "turkey", "spanish": "spain",
-            "finnish": "finland", "swedish": "sweden", "norwegian": "norway", "danish": "denmark",
-            "japanese": "japan", "belarusian": "belarus", "english": "england", "irish": "ireland"}
+_COUNTRY = {
+    "french": "france",
+    "british": "britain",
+    "chinese": "china",
+    "dutch": "netherlands",
+    "swiss": "switzerland",
+    "polish": "poland",
+    "turkish": "turkey",
+    "spanish": "spain",
+    "finnish": "finland",
+    "swedish": "sweden",
+    "norwegian": "norway",
+    "danish": "denmark",
+    "japanese": "japan",
+    "belarusian": "belarus",
+    "english": "england",
+    "irish": "ireland",
+}
 
 
 def names(text: str) -> set[str]:
@@ -126,5 +165,8 @@ def missing_names(claim: str, passage: str) -> set[str]:
     """Names in `claim` that `passage` never mentions. A shared five-letter start counts as a mention,
     so spelling variants pass ("Sergey"/"Sergei") while an invented name does not."""
     text = passage.lower()
-    return {n for n in names(claim)
-            if not any(re.search(rf"\b{re.escape(form[:5])}", text) for form in (n, _COUNTRY.get(n, n)))}
+    return {
+        n
+        for n in names(claim)
+        if not any(re.search(rf"\b{re.escape(form[:5])}", text) for form in (n, _COUNTRY.get(n, n)))
+    }

@@ -17,8 +17,13 @@ class Article:
 
     def metadata(self) -> dict[str, str]:
         """Chroma metadata values must be scalars; missing fields are left out."""
-        fields = {"source": self.source, "title": self.title, "publisher": self.publisher,
-                  "published": self.published, "author": self.author}
+        fields = {
+            "source": self.source,
+            "title": self.title,
+            "publisher": self.publisher,
+            "published": self.published,
+            "author": self.author,
+        }
         return {k: v for k, v in fields.items() if v}
 
 

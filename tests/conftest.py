@@ -54,8 +54,7 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(command: list[str], ready_url: str, log: Path, env: dict | None = None,
-                 timeout: float = 180):
+def start_server(command: list[str], ready_url: str, log: Path, env: dict | None = None, timeout: float = 180):
     """Start a real server process and wait until `ready_url` answers 200. Output goes to a file:
     a pipe nobody reads fills up and freezes the server."""
     import subprocess
@@ -64,8 +63,14 @@ def start_server(command: list[str], ready_url: str, log: Path, env: dict | None
     import httpx
 
     handle = log.open("w")
-    process = subprocess.Popen(command, cwd=PROJECT_ROOT, stdout=handle, stderr=subprocess.STDOUT, text=True,
-                               env={**os.environ, "ANONYMIZED_TELEMETRY": "False", **(env or {})})
+    process = subprocess.Popen(
+        command,
+        cwd=PROJECT_ROOT,
+        stdout=handle,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env={**os.environ, "ANONYMIZED_TELEMETRY": "False", **(env or {})},
+    )
     deadline = time.time() + timeout
     while time.time() < deadline:
         if process.poll() is not None:

@@ -20,8 +20,9 @@ def server(tmp_path_factory):
     log_dir = root
     env = {"QA_STORE_PATH": str(root / "store"), "QA_UPLOAD_DIR": str(root / "uploads"), "QA_BACKEND": "extractive"}
     url = f"http://127.0.0.1:{port}"
-    process = start_server([sys.executable, "-m", "qa.cli", "serve", "--port", str(port)], f"{url}/readyz",
-                           log_dir / "api.log", env=env)
+    process = start_server(
+        [sys.executable, "-m", "qa.cli", "serve", "--port", str(port)], f"{url}/readyz", log_dir / "api.log", env=env
+    )
     yield {"url": url, "uploads": root / "uploads"}
     stop_server(process)
 
@@ -34,8 +35,12 @@ def test_answer_json(server):
 
 
 def test_answer_stream_is_server_sent_events(server):
-    with httpx.stream("POST", f"{server['url']}/api/answer", timeout=60,
-                      json={"question": "Where is the NATO-Russia Council meeting?", "stream": True}) as r:
+    with httpx.stream(
+        "POST",
+        f"{server['url']}/api/answer",
+        timeout=60,
+        json={"question": "Where is the NATO-Russia Council meeting?", "stream": True},
+    ) as r:
         assert r.headers["content-type"].startswith("text/event-stream")
         events = [line.removeprefix("event: ") for line in r.iter_lines() if line.startswith("event: ")]
     # the sources first (retrieved, then chosen), the unchecked draft, the checked answer last
@@ -43,10 +48,16 @@ def test_answer_stream_is_server_sent_events(server):
     assert events.index("token") > 1 and events.count("answer") == 1
 
 
-@pytest.mark.parametrize("payload, status", [
-    ({"question": ""}, 422), ({"question": "x" * 30_000}, 422), ({}, 422),
-    ({"question": "ok?", "backend": "gpt-99"}, 422), ({"question": "ok?", "k": 0}, 422),
-])
+@pytest.mark.parametrize(
+    "payload, status",
+    [
+        ({"question": ""}, 422),
+        ({"question": "x" * 30_000}, 422),
+        ({}, 422),
+        ({"question": "ok?", "backend": "gpt-99"}, 422),
+        ({"question": "ok?", "k": 0}, 422),
+    ],
+)
 def test_bad_requests_get_4xx(server, payload, status):
     assert httpx.post(f"{server['url']}/api/answer", json=payload, timeout=30).status_code == status
 
@@ -57,24 +68,35 @@ def test_question_limit_message_is_the_one_the_cli_and_chat_give(server):
 
 
 def test_oversized_body_is_413(server):
-    r = httpx.post(f"{server['url']}/api/answer", content=b"{" + b" " * 300_000 + b"}",
-                   headers={"content-type": "application/json"}, timeout=30)
+    r = httpx.post(
+        f"{server['url']}/api/answer",
+        content=b"{" + b" " * 300_000 + b"}",
+        headers={"content-type": "application/json"},
+        timeout=30,
+    )
     assert r.status_code == 413
 
 
 def test_upload_list_ask_delete(server):
-    story = ("Harbour Town Opens Night Market\n\nThe night market in Harbour Town opened on Friday with 80 "
-             "stalls. Organiser Priya Nand said the market would run every weekend until October.\n")
-    files = [("files", ("../../escape market.txt", story.encode(), "text/plain")),
-             ("files", ("image.png", b"\x89PNG", "image/png"))]
+    story = (
+        "Harbour Town Opens Night Market\n\nThe night market in Harbour Town opened on Friday with 80 "
+        "stalls. Organiser Priya Nand said the market would run every weekend until October.\n"
+    )
+    files = [
+        ("files", ("../../escape market.txt", story.encode(), "text/plain")),
+        ("files", ("image.png", b"\x89PNG", "image/png")),
+    ]
     results = httpx.post(f"{server['url']}/api/ingest", files=files, timeout=120).json()["files"]
     assert results[0]["status"] == "added" and results[1]["status"] == "skipped"
     assert (server["uploads"] / "escape market.txt").exists()  # the folder part of the name was dropped
     sources = httpx.get(f"{server['url']}/api/sources").json()
     entry = next(s for s in sources if s["source"].endswith("escape market.txt"))
     assert entry["chunks"] >= 1 and entry["title"] == "Harbour Town Opens Night Market"
-    answer = httpx.post(f"{server['url']}/api/answer", json={"question": "How many stalls did the Harbour Town night market open with?"},
-                        timeout=60).json()
+    answer = httpx.post(
+        f"{server['url']}/api/answer",
+        json={"question": "How many stalls did the Harbour Town night market open with?"},
+        timeout=60,
+    ).json()
     assert "80 stalls" in answer["answer"]
     removed = httpx.delete(f"{server['url']}/api/sources/{entry['id']}").json()
     assert removed["removed_chunks"] == entry["chunks"]
@@ -87,20 +109,28 @@ def test_openai_client_works_unchanged(server):
 
     client = OpenAI(base_url=f"{server['url']}/v1", api_key="unused")
     assert "qa" in [m.id for m in client.models.list().data]
-    reply = client.chat.completions.create(model="qa", messages=[
-        {"role": "user", "content": "How many troops has Russia gathered near Ukraine?"}])
+    reply = client.chat.completions.create(
+        model="qa", messages=[{"role": "user", "content": "How many troops has Russia gathered near Ukraine?"}]
+    )
     text = reply.choices[0].message.content
     assert "100,000" in text and "Sources:" in text
     assert reply.model_extra["citations"][0]["source"].startswith("seeds/")
-    chunks = list(client.chat.completions.create(model="qa", stream=True, messages=[
-        {"role": "user", "content": "Where is the NATO-Russia Council meeting?"}]))
+    chunks = list(
+        client.chat.completions.create(
+            model="qa", stream=True, messages=[{"role": "user", "content": "Where is the NATO-Russia Council meeting?"}]
+        )
+    )
     streamed = "".join(c.choices[0].delta.content or "" for c in chunks)
     assert "Brussels" in streamed and chunks[-1].choices[0].finish_reason == "stop"
 
 
 def test_concurrent_answers_never_mix(server):
-    questions = {"Who is Melinda Haring?": "Haring", "Where does Rajan Menon work?": "Menon",
-                 "What did Christopher Granville tell CNBC?": "Granville", "Who is Fiona Hill?": "Hill"}
+    questions = {
+        "Who is Melinda Haring?": "Haring",
+        "Where does Rajan Menon work?": "Menon",
+        "What did Christopher Granville tell CNBC?": "Granville",
+        "Who is Fiona Hill?": "Hill",
+    }
 
     def ask(question):
         return question, httpx.post(f"{server['url']}/api/answer", json={"question": question}, timeout=120).json()
@@ -118,25 +148,37 @@ def test_refuses_to_bind_beyond_localhost_without_a_token(tmp_path):
 
     env = {**os.environ, "QA_STORE_PATH": str(tmp_path / "store"), "QA_BACKEND": "extractive"}
     env.pop("QA_API_TOKEN", None)
-    result = subprocess.run([sys.executable, "-m", "qa.cli", "serve", "--host", "0.0.0.0", "--port", "1"],
-                            env=env, cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-m", "qa.cli", "serve", "--host", "0.0.0.0", "--port", "1"],
+        env=env,
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 2 and "QA_API_TOKEN" in result.stderr
 
 
 def test_token_is_required_when_set(tmp_path):
     port = free_port()
     url = f"http://127.0.0.1:{port}"
-    env = {"QA_STORE_PATH": str(tmp_path / "store"), "QA_BACKEND": "extractive", "QA_API_TOKEN": "s3cret-token",
-           "QA_OPENAI_API_KEY": "sk-key-that-must-not-leak"}
-    process = start_server([sys.executable, "-m", "qa.cli", "serve", "--port", str(port)], f"{url}/healthz",
-                           tmp_path / "api.log", env=env)
+    env = {
+        "QA_STORE_PATH": str(tmp_path / "store"),
+        "QA_BACKEND": "extractive",
+        "QA_API_TOKEN": "s3cret-token",
+        "QA_OPENAI_API_KEY": "sk-key-that-must-not-leak",
+    }
+    process = start_server(
+        [sys.executable, "-m", "qa.cli", "serve", "--port", str(port)], f"{url}/healthz", tmp_path / "api.log", env=env
+    )
     try:
         question = {"question": "Who is Melinda Haring?"}
         assert httpx.post(f"{url}/api/answer", json=question).status_code == 401
         wrong = httpx.post(f"{url}/api/answer", json=question, headers={"Authorization": "Bearer nope"})
         assert wrong.status_code == 401
-        right = httpx.post(f"{url}/api/answer", json=question, headers={"Authorization": "Bearer s3cret-token"},
-                           timeout=60)
+        right = httpx.post(
+            f"{url}/api/answer", json=question, headers={"Authorization": "Bearer s3cret-token"}, timeout=60
+        )
         assert right.status_code == 200 and right.json()["citations"]
         assert httpx.get(f"{url}/config").status_code == 401  # the chat wants a login too
         assert httpx.post(f"{url}/login", data={"username": "qa", "password": "nope"}).status_code == 400

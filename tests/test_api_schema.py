@@ -31,11 +31,14 @@ def test_no_route_answers_generated_requests_with_a_server_error(api_schema):
     operations = [result.ok() for result in api_schema.get_all_operations()]
     assert len(operations) >= 8
     for operation in operations:
+
         @given(case=operation.as_strategy())
         @settings(max_examples=12, deadline=None, suppress_health_check=list(HealthCheck), database=None)
         def check(case):
             _no_model(case)
             response = case.call()
-            assert response.status_code < 500, f"{case.method} {case.path}: {response.status_code} {response.text[:300]}"
+            assert response.status_code < 500, (
+                f"{case.method} {case.path}: {response.status_code} {response.text[:300]}"
+            )
 
         check()

@@ -16,8 +16,9 @@ def env(tmp_path):
 
 
 def run(env, *args, check=True):
-    result = subprocess.run([sys.executable, "-m", "qa.cli", *args], env=env, cwd=PROJECT_ROOT,
-                            capture_output=True, text=True, timeout=300)
+    result = subprocess.run(
+        [sys.executable, "-m", "qa.cli", *args], env=env, cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=300
+    )
     if check:
         assert result.returncode == 0, result.stderr
     return result
@@ -31,8 +32,10 @@ def test_ask_json_seeds_an_empty_store_and_prints_the_answer(env):
 
 def test_ingest_summary_then_ask_human_readable(env, tmp_path):
     story = tmp_path / "ferry.txt"
-    story.write_text("Lakeside Approves Ferry\n\nThe council of Lakeside approved a ferry route to Port Alder on "
-                     "Tuesday. Mayor Ines Valdez said the ferry would run twice a day from June.\n")
+    story.write_text(
+        "Lakeside Approves Ferry\n\nThe council of Lakeside approved a ferry route to Port Alder on "
+        "Tuesday. Mayor Ines Valdez said the ferry would run twice a day from June.\n"
+    )
     first = run(env, "ingest", str(story))
     assert "1 files (0 skipped), chunks: 1 added, 0 unchanged" in first.stdout
     assert "0 added, 1 unchanged" in run(env, "ingest", str(story)).stdout
@@ -53,9 +56,20 @@ def test_errors_are_messages_not_tracebacks(env, tmp_path):
 
 def test_eval_turns_chat_feedback_into_a_question_file(env, tmp_path):
     votes = tmp_path / "feedback.jsonl"
-    votes.write_text(json.dumps({"rating": "up", "question": "How many troops?", "answer": "About 100,000 [1].",
-                                 "refused": False, "citations": [{"n": 1, "source": "seeds/a.txt", "quote": "q"}]}) + "\n"
-                     + json.dumps({"rating": "down", "question": "Who?", "answer": "x", "refused": False}) + "\n")
+    votes.write_text(
+        json.dumps(
+            {
+                "rating": "up",
+                "question": "How many troops?",
+                "answer": "About 100,000 [1].",
+                "refused": False,
+                "citations": [{"n": 1, "source": "seeds/a.txt", "quote": "q"}],
+            }
+        )
+        + "\n"
+        + json.dumps({"rating": "down", "question": "Who?", "answer": "x", "refused": False})
+        + "\n"
+    )
     target = tmp_path / "out" / "questions.jsonl"
     out = run(env, "eval", str(target), "--from-feedback", str(votes)).stdout
     assert "1 questions" in out and "1 to review" in out

@@ -5,9 +5,12 @@ import pytest
 from qa import feedback
 from qa.eval import dataset
 
-ANSWER = {"answer": "Russia has gathered around 100,000 troops near Ukraine [1].", "refused": False,
-          "citations": [{"n": 1, "source": "seeds/001_a.txt", "quote": "Russia has gathered around 100,000 troops."}],
-          "debug": {"backend": "extractive"}}
+ANSWER = {
+    "answer": "Russia has gathered around 100,000 troops near Ukraine [1].",
+    "refused": False,
+    "citations": [{"n": 1, "source": "seeds/001_a.txt", "quote": "Russia has gathered around 100,000 troops."}],
+    "debug": {"backend": "extractive"},
+}
 
 
 def test_votes_append_one_line_each(tmp_path):
@@ -27,15 +30,17 @@ def test_a_rating_must_be_up_or_down():
 def test_a_broken_line_is_reported_with_its_number(tmp_path):
     path = tmp_path / "feedback.jsonl"
     path.write_text('{"rating": "up"}\nnot json\n')
-    with pytest.raises(ValueError, match="feedback.jsonl:2"):
+    with pytest.raises(ValueError, match=r"feedback\.jsonl:2"):
         feedback.load(path)
 
 
 def test_votes_become_questions_the_eval_harness_loads(tmp_path):
-    entries = [feedback.record("How many troops has Russia gathered?", ANSWER, "up"),
-               feedback.record("What did Macron say?", {"answer": "The articles don't say.", "refused": True}, "up"),
-               feedback.record("Who led?", ANSWER, "down", "wrong"),
-               feedback.record("What is the mood?", {"answer": "tense and cold [1]", "refused": False}, "up")]
+    entries = [
+        feedback.record("How many troops has Russia gathered?", ANSWER, "up"),
+        feedback.record("What did Macron say?", {"answer": "The articles don't say.", "refused": True}, "up"),
+        feedback.record("Who led?", ANSWER, "down", "wrong"),
+        feedback.record("What is the mood?", {"answer": "tense and cold [1]", "refused": False}, "up"),
+    ]
     questions, review = feedback.to_questions(entries)
     assert [q["type"] for q in questions] == ["single", "unanswerable"]
     assert questions[0]["accept"][0] == "100,000" and questions[0]["sources"] == ["001_a.txt"]

@@ -17,8 +17,9 @@ def server(tmp_path_factory):
     root, port = tmp_path_factory.mktemp("load"), free_port()
     url = f"http://127.0.0.1:{port}"
     env = {"QA_STORE_PATH": str(root / "store"), "QA_BACKEND": "extractive", "QA_QUEUE_MAX_WAITING": "64"}
-    process = start_server([sys.executable, "-m", "qa.cli", "serve", "--port", str(port)], f"{url}/readyz",
-                           root / "server.log", env=env)
+    process = start_server(
+        [sys.executable, "-m", "qa.cli", "serve", "--port", str(port)], f"{url}/readyz", root / "server.log", env=env
+    )
     yield url, process.pid
     stop_server(process)
 

@@ -19,8 +19,10 @@ def test_answer_to_dict_shape():
 
 
 def test_follow_up_uses_the_history():
-    history = [{"role": "user", "content": "Who escorted Ryabkov to the dinner in Geneva?"},
-               {"role": "assistant", "content": "Colonel General Aleksandr Fomin escorted him [1]."}]
+    history = [
+        {"role": "user", "content": "Who escorted Ryabkov to the dinner in Geneva?"},
+        {"role": "assistant", "content": "Colonel General Aleksandr Fomin escorted him [1]."},
+    ]
     result = qa.answer("What is his rank?", history=history)
     assert "Fomin" in result.debug["standalone_question"] or "Ryabkov" in result.debug["standalone_question"]
     assert not result.refused and "Fomin" in result.answer

@@ -2,7 +2,6 @@ import pytest
 
 from qa.retrieval import Filters
 
-
 FIRST = [
     ("Who is Melinda Haring?", "002_"),  # rare name: the keyword leg must find it
     ("What did Christopher Granville tell CNBC?", "003_"),

@@ -19,8 +19,11 @@ def chroma_url(tmp_path_factory):
     port = free_port()
     chroma = os.path.join(os.path.dirname(sys.executable), "chroma")
     root = tmp_path_factory.mktemp("chroma")
-    process = start_server([chroma, "run", "--path", str(root / "data"), "--host", "127.0.0.1", "--port", str(port)],
-                           f"http://127.0.0.1:{port}/api/v2/heartbeat", root / "chroma.log")
+    process = start_server(
+        [chroma, "run", "--path", str(root / "data"), "--host", "127.0.0.1", "--port", str(port)],
+        f"http://127.0.0.1:{port}/api/v2/heartbeat",
+        root / "chroma.log",
+    )
     yield f"http://127.0.0.1:{port}"
     stop_server(process)
 
@@ -44,12 +47,29 @@ def test_answer_through_an_openai_compatible_llm_server(seeded_service, tmp_path
 
     model = assemble(seeded_service.settings.model_path)
     port = free_port()
-    process = start_server([sys.executable, "-m", "llama_cpp.server", "--model", str(model), "--host", "127.0.0.1",
-                            "--port", str(port), "--n_ctx", "4096", "--model_alias", "qwen"],
-                           f"http://127.0.0.1:{port}/v1/models", tmp_path / "llm-server.log")
+    process = start_server(
+        [
+            sys.executable,
+            "-m",
+            "llama_cpp.server",
+            "--model",
+            str(model),
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--n_ctx",
+            "4096",
+            "--model_alias",
+            "qwen",
+        ],
+        f"http://127.0.0.1:{port}/v1/models",
+        tmp_path / "llm-server.log",
+    )
     try:
-        settings = make_settings(tmp_path, backend="openai", openai_base_url=f"http://127.0.0.1:{port}/v1",
-                                 openai_model="qwen")
+        settings = make_settings(
+            tmp_path, backend="openai", openai_base_url=f"http://127.0.0.1:{port}/v1", openai_model="qwen"
+        )
         service = Service(settings)
         service.ingest([SEEDS], show_progress=False)
         answer = service.answer("How many troops has Russia gathered near Ukraine?")
@@ -60,8 +80,9 @@ def test_answer_through_an_openai_compatible_llm_server(seeded_service, tmp_path
 
 
 def test_llm_server_down_is_a_fast_clear_error(seeded_service, tmp_path):
-    settings = make_settings(tmp_path, backend="openai", openai_base_url=f"http://127.0.0.1:{free_port()}/v1",
-                             openai_timeout=5)
+    settings = make_settings(
+        tmp_path, backend="openai", openai_base_url=f"http://127.0.0.1:{free_port()}/v1", openai_timeout=5
+    )
     service = Service(settings)
     service.ingest([SEEDS], show_progress=False)
     started = time.perf_counter()

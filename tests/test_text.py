@@ -3,14 +3,17 @@ import pytest
 from qa.text import fits_answer_type, numbers, sentences
 
 
-@pytest.mark.parametrize("sentence, fits", [
-    ("The hosts served fondue to the twelve visiting ministers.", True),
-    ("Some 100,000 troops are massed at the border.", True),
-    ("Forty-two delegates attended.", True),
-    ("Dozens of reporters waited outside.", True),
-    ("The ministers enjoyed the fondue.", False),
-    ("Nobody said anything [3].", False),  # a citation marker is not a number
-])
+@pytest.mark.parametrize(
+    "sentence, fits",
+    [
+        ("The hosts served fondue to the twelve visiting ministers.", True),
+        ("Some 100,000 troops are massed at the border.", True),
+        ("Forty-two delegates attended.", True),
+        ("Dozens of reporters waited outside.", True),
+        ("The ministers enjoyed the fondue.", False),
+        ("Nobody said anything [3].", False),  # a citation marker is not a number
+    ],
+)
 def test_how_many_answers_need_a_quantity(sentence, fits):
     assert fits_answer_type("How many ministers were there?", sentence) is fits
 

@@ -27,8 +27,14 @@ class Candidate:
 
     def citation(self, n: int) -> Citation:
         m = self.passage.metadata
-        return Citation(n=n, source=self.source, title=m.get("title"), published=m.get("published"),
-                        quote=self.sentence, publisher=m.get("publisher"))
+        return Citation(
+            n=n,
+            source=self.source,
+            title=m.get("title"),
+            published=m.get("published"),
+            quote=self.sentence,
+            publisher=m.get("publisher"),
+        )
 
 
 def candidates(question: str, passages: list[Passage], scorer: SentenceScorer, limit: int) -> list[Candidate]:

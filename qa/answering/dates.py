@@ -9,9 +9,11 @@ from datetime import date
 from qa.text import MARKER, sentences
 from qa.types import Citation
 
-_RELATIVE = re.compile(r"\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|tonight|yesterday|"
-                       r"tomorrow|(this|last|next) (week|month|year)|weekend|earlier this|later this)\b",
-                       re.IGNORECASE)
+_RELATIVE = re.compile(
+    r"\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|tonight|yesterday|"
+    r"tomorrow|(this|last|next) (week|month|year)|weekend|earlier this|later this)\b",
+    re.IGNORECASE,
+)
 
 
 def attribute_dates(text: str, citations: list[Citation]) -> str:

@@ -39,8 +39,12 @@ class SentenceScorer:
         self._lock = threading.Lock()
 
     def score(self, question: str, passages: list[Passage]) -> list[Scored]:
-        items = [(p, i, s) for p in passages for i, s in enumerate(sentences(p.text))
-                 if _is_prose(s) and not addressed_to_model(s)]
+        items = [
+            (p, i, s)
+            for p in passages
+            for i, s in enumerate(sentences(p.text))
+            if _is_prose(s) and not addressed_to_model(s)
+        ]
         if not items:
             return []
         lexical = _lexical(question, [s for _, _, s in items])
@@ -81,7 +85,8 @@ class SentenceScorer:
 _TO_MODEL = re.compile(
     r"\b(ignore|disregard|forget|override)\b.{0,40}\b(instructions?|rules|prompts?|guidelines)\b|"
     r"\b(system prompt|AI assistants?|language models?|chatbots?)\b|\banswer (every|all|any) questions?\b",
-    re.IGNORECASE)
+    re.IGNORECASE,
+)
 
 
 def addressed_to_model(sentence: str) -> bool:
@@ -93,7 +98,7 @@ def addressed_to_model(sentence: str) -> bool:
 def _is_prose(sentence: str) -> bool:
     """A statement, not a heading or a question: neither states a fact that could be evidence (a page often
     repeats the reader's question as its title)."""
-    return len(sentence.split()) >= 4 and sentence.rstrip("\"”’)")[-1:] in ".!"
+    return len(sentence.split()) >= 4 and sentence.rstrip('"”’)')[-1:] in ".!"
 
 
 def _lexical(question: str, texts: list[str]) -> np.ndarray:

@@ -29,18 +29,26 @@ class Verdict:
     overlap: float = 0.0  # the lexical measure, kept beside the judge's so both methods can be compared
 
     def to_dict(self) -> dict:
-        return {"claim": self.claim.text, "ids": list(self.claim.ids), "support": round(self.support, 3),
-                "kept": self.kept, "reason": self.reason, "overlap": round(self.overlap, 3)}
+        return {
+            "claim": self.claim.text,
+            "ids": list(self.claim.ids),
+            "support": round(self.support, 3),
+            "kept": self.kept,
+            "reason": self.reason,
+            "overlap": round(self.overlap, 3),
+        }
 
 
-def verify(claims: list[Claim], chosen: list[Candidate], policy: AnswerPolicy, judge: Judge | None,
-           question: str = "") -> list[Verdict]:
+def verify(
+    claims: list[Claim], chosen: list[Candidate], policy: AnswerPolicy, judge: Judge | None, question: str = ""
+) -> list[Verdict]:
     by_id = {c.id: c for c in chosen}
     return [_verdict(claim, [by_id[i] for i in claim.ids], policy, judge, question) for claim in claims]
 
 
-def _verdict(claim: Claim, evidence: list[Candidate], policy: AnswerPolicy, judge: Judge | None,
-             question: str) -> Verdict:
+def _verdict(
+    claim: Claim, evidence: list[Candidate], policy: AnswerPolicy, judge: Judge | None, question: str
+) -> Verdict:
     texts = [c.sentence for c in evidence]
     # names and numbers may come from the evidence's passages, their metadata or the question itself
     context = " ".join([question] + [f"{c.passage.text} {c.passage.about}" for c in evidence])

@@ -18,7 +18,9 @@ _MARKERS_AFTER_STOP = re.compile(r"([.!?])((?:\s*\[\d+(?:\s*,\s*\d+)*\])+)")
 _NARRATION = re.compile(
     r"^(?:according to (?:the )?(?:sentences?|passages?|articles?)(?:\s*\[?\d+\]?(?:\s*(?:,|and)\s*\[?\d+\]?)*)?,?\s*|"
     r"(?:the )?(?:sentences?|passages?)(?:\s*\[?\d+\]?(?:\s*(?:,|and)\s*\[?\d+\]?)*)?\s+(?:both\s+|also\s+)?"
-    r"(?:states?|says?|mentions?|notes?|indicates?|reports?)\s+(?:that\s+)?)", re.IGNORECASE)
+    r"(?:states?|says?|mentions?|notes?|indicates?|reports?)\s+(?:that\s+)?)",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
+
 from qa.errors import QAError
 
 TYPES = ("single", "multi", "unanswerable", "conflict", "followup")
@@ -48,10 +49,16 @@ def _row(data: dict, where: str) -> Question:
     if data["type"] == "conflict" and not data.get("accept_other"):
         raise QuestionSetError(f"{where}: a conflict question needs accept_other (the second version)")
     return Question(
-        id=str(data["id"]), type=data["type"], question=data["question"], answer=data.get("answer", ""),
-        accept=tuple(data.get("accept") or ()), accept_other=tuple(data.get("accept_other") or ()),
-        sources=tuple(data.get("sources") or ()), evidence=data.get("evidence", ""),
-        history=tuple(data.get("history") or ()), split=data.get("split", ""),
+        id=str(data["id"]),
+        type=data["type"],
+        question=data["question"],
+        answer=data.get("answer", ""),
+        accept=tuple(data.get("accept") or ()),
+        accept_other=tuple(data.get("accept_other") or ()),
+        sources=tuple(data.get("sources") or ()),
+        evidence=data.get("evidence", ""),
+        history=tuple(data.get("history") or ()),
+        split=data.get("split", ""),
     )
 
 

@@ -34,22 +34,31 @@ def score(question: Question, answer: dict, source_text) -> dict:
     retrieved = [file_name(p["source"]) for p in answer.get("debug", {}).get("passages", [])]
     cited = [file_name(c["source"]) for c in answer["citations"]]
     refused = bool(answer["refused"])
-    if question.answerable:
-        correct = not refused and contains_any(answer["answer"], question.accept)
-    else:
-        correct = refused
+    correct = (not refused and contains_any(answer["answer"], question.accept)) if question.answerable else refused
     first_gold = next((i for i, s in enumerate(retrieved, start=1) if s in gold), None)
     return {
-        "id": question.id, "type": question.type, "question": question.question,
-        "answer": answer["answer"], "refused": refused, "correct": correct,
-        "both_versions": (question.type == "conflict" and not refused and contains_any(answer["answer"], question.accept)
-                          and contains_any(answer["answer"], question.accept_other)),
-        "gold_sources": sorted(gold), "retrieved": retrieved, "cited": cited,
+        "id": question.id,
+        "type": question.type,
+        "question": question.question,
+        "answer": answer["answer"],
+        "refused": refused,
+        "correct": correct,
+        "both_versions": (
+            question.type == "conflict"
+            and not refused
+            and contains_any(answer["answer"], question.accept)
+            and contains_any(answer["answer"], question.accept_other)
+        ),
+        "gold_sources": sorted(gold),
+        "retrieved": retrieved,
+        "cited": cited,
         "recall": len(gold & set(retrieved)) / len(gold) if gold else None,
         "rr": 1 / first_gold if first_gold else 0.0,
         "cited_gold": sum(s in gold for s in cited),
         "cited_recall": len(gold & set(cited)) / len(gold) if gold else None,
-        "quotes_supported": sum(bool(c["quote"]) and c["quote"] in source_text(c["source"]) for c in answer["citations"]),
+        "quotes_supported": sum(
+            bool(c["quote"]) and c["quote"] in source_text(c["source"]) for c in answer["citations"]
+        ),
         "citations": len(cited),
         "first_token": answer["timings"].get("first_token", answer["timings"].get("total")),
         "total": answer["timings"].get("total"),
@@ -70,7 +79,7 @@ def _percentile(values: list[float], q: float) -> float | None:
     if not values:
         return None
     ordered = sorted(values)
-    return round(ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))], 3)
+    return round(ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))], 3)
 
 
 def aggregate(records: list[dict]) -> dict:
@@ -91,16 +100,18 @@ def aggregate(records: list[dict]) -> dict:
         "answer_accuracy": _mean([r["correct"] for r in answerable]),
         "conflict_both_versions": _mean([r["both_versions"] for r in conflicts]),
         "conflict_flagged": _mean([r.get("conflict", False) for r in conflicts]),
-        "false_conflict_rate": _mean([r.get("conflict", False) for r in records
-                                       if r["type"] != "conflict" and not r["refused"]]),
+        "false_conflict_rate": _mean(
+            [r.get("conflict", False) for r in records if r["type"] != "conflict" and not r["refused"]]
+        ),
         "refusal_accuracy": _mean([r["refused"] for r in unanswerable]),
         "false_refusal_rate": _mean([r["refused"] for r in answerable]),
         "recall_at_k": _mean([r["recall"] for r in answerable if r["recall"] is not None]),
         "mrr": _mean([r["rr"] for r in answerable if r["recall"] is not None]),
         "citation_precision": round(sum(r["cited_gold"] for r in answerable) / citations, 4) if citations else None,
         "citation_recall": _mean([r["cited_recall"] for r in answerable if r["cited_recall"] is not None]),
-        "quote_support": (round(sum(r["quotes_supported"] for r in records) / all_citations, 4)
-                          if all_citations else None),
+        "quote_support": (
+            round(sum(r["quotes_supported"] for r in records) / all_citations, 4) if all_citations else None
+        ),
         "latency_first_token_p50": _percentile(firsts, 0.5),
         "latency_first_token_p95": _percentile(firsts, 0.95),
         "latency_evidence_p50": _percentile([r["evidence"] for r in records if r.get("evidence") is not None], 0.5),

@@ -8,11 +8,25 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-HEADLINE = ["accuracy", "answer_accuracy", "refusal_accuracy", "false_refusal_rate", "conflict_both_versions",
-            "conflict_flagged", "false_conflict_rate",
-            "recall_at_k", "mrr", "citation_precision", "citation_recall", "quote_support",
-            "latency_evidence_p50", "latency_first_token_p50", "latency_first_token_p95", "latency_total_p50",
-            "latency_total_p95"]
+HEADLINE = [
+    "accuracy",
+    "answer_accuracy",
+    "refusal_accuracy",
+    "false_refusal_rate",
+    "conflict_both_versions",
+    "conflict_flagged",
+    "false_conflict_rate",
+    "recall_at_k",
+    "mrr",
+    "citation_precision",
+    "citation_recall",
+    "quote_support",
+    "latency_evidence_p50",
+    "latency_first_token_p50",
+    "latency_first_token_p95",
+    "latency_total_p50",
+    "latency_total_p95",
+]
 
 
 def _fmt(value) -> str:
@@ -68,18 +82,32 @@ def _plots(run: dict, out: Path) -> list[str]:
 
 def markdown(run: dict, images: list[str]) -> str:
     meta, metrics = run["meta"], run["metrics"]
-    lines = [f"# qa evaluation — {meta['backend']}", "",
-             f"{metrics['questions']} questions · k={meta['k']} · {meta['embedder']} · {meta['chunks']} chunks · "
-             f"{meta['date']}", "", "| metric | value |", "|---|---|"]
+    lines = [
+        f"# qa evaluation — {meta['backend']}",
+        "",
+        f"{metrics['questions']} questions · k={meta['k']} · {meta['embedder']} · {meta['chunks']} chunks · "
+        f"{meta['date']}",
+        "",
+        "| metric | value |",
+        "|---|---|",
+    ]
     lines += [f"| {name} | {_fmt(metrics.get(name))} |" for name in HEADLINE]
     lines += [f"| accuracy[{k}] | {_fmt(v)} |" for k, v in metrics["accuracy_by_type"].items()]
     lines += [""] + [f"![{name}]({name})" for name in images]
-    lines += ["", "## Wrong answers", "", "| id | type | question | answer | cited | retrieved |", "|---|---|---|---|---|---|"]
+    lines += [
+        "",
+        "## Wrong answers",
+        "",
+        "| id | type | question | answer | cited | retrieved |",
+        "|---|---|---|---|---|---|",
+    ]
     for r in run["records"]:
         if not r["correct"]:
             answer = r["answer"].replace("|", "\\|").replace("\n", " ")
-            lines.append(f"| {r['id']} | {r['type']} | {r['question']} | {answer} | {', '.join(r['cited'])} | "
-                         f"{', '.join(r['retrieved'][:5])} |")
+            lines.append(
+                f"| {r['id']} | {r['type']} | {r['question']} | {answer} | {', '.join(r['cited'])} | "
+                f"{', '.join(r['retrieved'][:5])} |"
+            )
     return "\n".join(lines) + "\n"
 
 
@@ -94,7 +122,9 @@ def write(run: dict, out: Path) -> Path:
 def compare(a: dict, b: dict, console: Console | None = None) -> None:
     """What changed from run A to run B: metrics, then question by question."""
     console = console or Console()
-    table = Table(title=f"{a['meta'].get('label') or a['meta']['backend']} → {b['meta'].get('label') or b['meta']['backend']}")
+    table = Table(
+        title=f"{a['meta'].get('label') or a['meta']['backend']} → {b['meta'].get('label') or b['meta']['backend']}"
+    )
     for column in ("metric", "A", "B", "Δ"):
         table.add_column(column, justify="right" if column != "metric" else "left")
     for name in HEADLINE:
@@ -109,6 +139,8 @@ def compare(a: dict, b: dict, console: Console | None = None) -> None:
             console.print(f"[cyan]+ {r['id']}[/cyan] new question")
         elif old["correct"] != r["correct"]:
             mark = "[green]fixed[/green]" if r["correct"] else "[red]broke[/red]"
-            console.print(f"{mark} {r['id']} ({r['type']}): {r['question']}\n    A: {old['answer']}\n    B: {r['answer']}")
+            console.print(
+                f"{mark} {r['id']} ({r['type']}): {r['question']}\n    A: {old['answer']}\n    B: {r['answer']}"
+            )
         elif old["answer"] != r["answer"]:
             console.print(f"[yellow]changed[/yellow] {r['id']}: {r['question']}")

@@ -13,15 +13,27 @@ from qa.ingestion.pipeline import source_path
 from qa.service import Service
 
 
-def run(service: Service, questions: list[Question], backend: str | None = None, k: int | None = None,
-        label: str = "", show_progress: bool = True, split: str = "all") -> dict:
+def run(
+    service: Service,
+    questions: list[Question],
+    backend: str | None = None,
+    k: int | None = None,
+    label: str = "",
+    show_progress: bool = True,
+    split: str = "all",
+) -> dict:
     backend = backend or service.settings.backend
     service.generator(backend)  # load once, before the clock starts on the first question
     text_of = lru_cache(maxsize=None)(lambda source: _source_text(service, source))
     records = []
     halves = split_of(questions)
-    columns = (TextColumn(f"eval {backend}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-               TextColumn("{task.description}"))
+    columns = (
+        TextColumn(f"eval {backend}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TextColumn("{task.description}"),
+    )
     with Progress(*columns, disable=not show_progress, transient=True) as progress:
         task = progress.add_task("", total=len(questions))
         for question in questions:
@@ -29,9 +41,15 @@ def run(service: Service, questions: list[Question], backend: str | None = None,
             answer = service.answer(question.question, history=list(question.history), k=k, backend=backend)
             records.append(score(question, answer.to_dict(), text_of) | {"split": halves[question.id]})
             progress.advance(task)
-    meta = {"label": label, "backend": backend, "split": split, "k": k or service.settings.top_k,
-            "embedder": service.settings.embedder, "date": dt.datetime.now().isoformat(timespec="seconds"),
-            "chunks": service.store.count()}
+    meta = {
+        "label": label,
+        "backend": backend,
+        "split": split,
+        "k": k or service.settings.top_k,
+        "embedder": service.settings.embedder,
+        "date": dt.datetime.now().isoformat(timespec="seconds"),
+        "chunks": service.store.count(),
+    }
     return {"meta": meta, "metrics": aggregate(records), "records": records}
 
 

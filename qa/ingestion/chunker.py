@@ -64,7 +64,7 @@ def _overlap_floor(previous: str, end: int, overlap: int) -> int:
     if not overlap or not previous:
         return end
     tokens = encoding().encode(previous, disallowed_special=())
-    return end - len(encoding().decode(tokens[-(overlap + 2):]))  # 2 tokens of slack: splits are counted apart
+    return end - len(encoding().decode(tokens[-(overlap + 2) :]))  # 2 tokens of slack: splits are counted apart
 
 
 def _locate(article: str, text: str, floor: int, end: int) -> int:
@@ -72,6 +72,6 @@ def _locate(article: str, text: str, floor: int, end: int) -> int:
     misses). In repetitive text a chunk also occurs earlier ("0" inside "0 0 0."): the one that starts
     after `floor` and ends after the previous chunk is the right one."""
     start = article.find(text, max(0, floor))
-    while 0 <= start and start + len(text) <= end:
+    while start >= 0 and start + len(text) <= end:
         start = article.find(text, start + 1)
     return start if start >= 0 else article.find(text)

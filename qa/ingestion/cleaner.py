@@ -30,29 +30,58 @@ def _rx(pattern: str) -> re.Pattern[str]:
 
 
 RULES: tuple[Rule, ...] = (
-    Rule("scraper-header", "drop", _rx(r"^\s*date \d{4}-\d{2}-\d{2}\b.*$"),
-         "crawler header line such as 'date 2024-01-13 en English'"),
+    Rule(
+        "scraper-header",
+        "drop",
+        _rx(r"^\s*date \d{4}-\d{2}-\d{2}\b.*$"),
+        "crawler header line such as 'date 2024-01-13 en English'",
+    ),
     Rule("site-tagline", "drop", _rx(r"^just another wordpress site$"), "default CMS tagline"),
-    Rule("cross-link", "drop",
-         re.compile(r"^(READ\s{1,}\S.*|Related:.*|More (topics|to read)\s*:?\s*|Read more\s*|Latest News\s*)$",
-                    re.IGNORECASE),
-         "links to other stories: 'READ ...' (capitals), 'Related: ...', 'More To Read:'"),
-    Rule("advert", "drop",
-         _rx(r"^(.*interested in advertising.*|please contact us at.*|advertisement|sponsored( content)?)$"),
-         "advertising prompts"),
-    Rule("share-prompt", "drop",
-         _rx(r"^(share( this)?( article| story)?( on \w+)?|subscribe( now| to our newsletter)?.*|"
-             r"follow us on .*|sign up for .*newsletter.*|click here to .*)$"),
-         "share / subscribe / follow prompts"),
+    Rule(
+        "cross-link",
+        "drop",
+        re.compile(
+            r"^(READ\s{1,}\S.*|Related:.*|More (topics|to read)\s*:?\s*|Read more\s*|Latest News\s*)$", re.IGNORECASE
+        ),
+        "links to other stories: 'READ ...' (capitals), 'Related: ...', 'More To Read:'",
+    ),
+    Rule(
+        "advert",
+        "drop",
+        _rx(r"^(.*interested in advertising.*|please contact us at.*|advertisement|sponsored( content)?)$"),
+        "advertising prompts",
+    ),
+    Rule(
+        "share-prompt",
+        "drop",
+        _rx(
+            r"^(share( this)?( article| story)?( on \w+)?|subscribe( now| to our newsletter)?.*|"
+            r"follow us on .*|sign up for .*newsletter.*|click here to .*)$"
+        ),
+        "share / subscribe / follow prompts",
+    ),
     Rule("mobile-switch", "drop", _rx(r"^exit mobile version$"), "mobile layout switch"),
-    Rule("comments", "cut",
-         _rx(r"^(leave a (reply|comment)|your email address will not be published.*|\d* ?comments?|"
-             r"post a comment|add a comment)$"),
-         "comment section: it and everything after it"),
-    Rule("also-like", "cut", _rx(r"^(you may also like|recommended( for you)?|more from \S.*|more stories)$"),
-         "recommendation block after the article"),
-    Rule("author-bio", "cut", _rx(r"^(written by|about the author|author)$"),
-         "author box after the article body (a lone 'author' or 'Written By' line)"),
+    Rule(
+        "comments",
+        "cut",
+        _rx(
+            r"^(leave a (reply|comment)|your email address will not be published.*|\d* ?comments?|"
+            r"post a comment|add a comment)$"
+        ),
+        "comment section: it and everything after it",
+    ),
+    Rule(
+        "also-like",
+        "cut",
+        _rx(r"^(you may also like|recommended( for you)?|more from \S.*|more stories)$"),
+        "recommendation block after the article",
+    ),
+    Rule(
+        "author-bio",
+        "cut",
+        _rx(r"^(written by|about the author|author)$"),
+        "author box after the article body (a lone 'author' or 'Written By' line)",
+    ),
     Rule("copyright", "cut", _rx(r"^(copyright|©).*$"), "site footer"),
 )
 
@@ -67,7 +96,7 @@ class Cleaned:
 
 
 def _next_nonblank(lines: list[str], i: int) -> str:
-    for line in lines[i + 1:]:
+    for line in lines[i + 1 :]:
         if line.strip():
             return line.strip()
     return ""

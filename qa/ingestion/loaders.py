@@ -6,9 +6,9 @@ import json
 import re
 from pathlib import Path
 
+from qa.errors import QAError
 from qa.ingestion import cleaner, metadata
 from qa.types import Article
-from qa.errors import QAError
 
 SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm"}
 MAX_BYTES = 2 * 1024 * 1024  # a news article is tens of KB; megabytes are a dump that would embed for minutes
@@ -16,6 +16,7 @@ MAX_BYTES = 2 * 1024 * 1024  # a news article is tens of KB; megabytes are a dum
 
 class LoadError(QAError, ValueError):
     """A file that cannot become an article; the message says why and what to do."""
+
     http_status = 422
 
 
@@ -25,8 +26,10 @@ def read_text(path: Path, max_bytes: int = MAX_BYTES) -> tuple[str, str | None]:
     if not data.strip():
         raise LoadError("empty file: nothing to ingest")
     if len(data) > max_bytes:
-        raise LoadError(f"file is {len(data) / 1_048_576:.1f} MB; articles over {max_bytes / 1_048_576:.1f} MB are "
-                        "refused (split it into articles, or raise QA_MAX_ARTICLE_BYTES)")
+        raise LoadError(
+            f"file is {len(data) / 1_048_576:.1f} MB; articles over {max_bytes / 1_048_576:.1f} MB are "
+            "refused (split it into articles, or raise QA_MAX_ARTICLE_BYTES)"
+        )
     if b"\x00" in data[:8192]:
         raise LoadError("binary file (NUL bytes): save the article as .txt, .md or .html")
     try:
@@ -47,7 +50,7 @@ def _front_matter(text: str) -> tuple[str, dict[str, str]]:
             fields[key.strip().lower()] = value.strip().strip("\"'")
     if "date" in fields:
         fields["published"] = metadata.parse_date(fields.pop("date")) or ""
-    return text[match.end():], fields
+    return text[match.end() :], fields
 
 
 def _sidecar(path: Path) -> dict[str, str]:
@@ -95,6 +98,13 @@ def load(path: Path, source: str, max_bytes: int = MAX_BYTES) -> tuple[Article, 
     cleaned = cleaner.clean(raw)
     if len(cleaned.text.split()) < 5:
         raise LoadError("no article text left after removing boilerplate")
-    article = Article(source=source, text=cleaned.text, title=found.title, publisher=found.publisher,
-                      published=found.published, author=found.author, removed=cleaned.fired)
+    article = Article(
+        source=source,
+        text=cleaned.text,
+        title=found.title,
+        publisher=found.publisher,
+        published=found.published,
+        author=found.author,
+        removed=cleaned.fired,
+    )
     return article, note

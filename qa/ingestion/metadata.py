@@ -33,7 +33,9 @@ _DATE_PATTERNS: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...] = (
     (re.compile(rf"\b(\d{{1,2}} {_MONTH},? \d{{4}})"), ("%d %B %Y", "%d %b %Y", "%d %B, %Y", "%d %b, %Y")),
     (re.compile(r"\b(\d{1,2}\.\d{1,2}\.\d{4})\b"), ("%d.%m.%Y",)),
 )
-_DATE_LINE = re.compile(r"^(?i:published|updated|status|posted|date)\b|^\d{1,2} \w{3,9},? \d{4}|^\w{3,9} \d{1,2}, \d{4}")
+_DATE_LINE = re.compile(
+    r"^(?i:published|updated|status|posted|date)\b|^\d{1,2} \w{3,9},? \d{4}|^\w{3,9} \d{1,2}, \d{4}"
+)
 _AUTHOR = re.compile(r"^(?i:by:?|written by|author:)\s+(?P<name>[A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*){0,4})\s*$")
 _AUTHOR_TAIL = re.compile(r"^(?i:more from)\s+(?P<name>[A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*){0,3})\s*$")
 # "(News 1st);" or "Russia (Washington Insider Magazine) -": a dateline credit at a paragraph start.
@@ -69,8 +71,12 @@ def find_title(lines: list[str]) -> str | None:
     """The first line that reads like a headline: 3 to 25 words, not boilerplate, not a date."""
     for line in lines[:12]:
         words = line.split()
-        if 3 <= len(words) <= 25 and not _is_boilerplate(line) and not _DATE_LINE.match(line) \
-                and not _AUTHOR.match(line):
+        if (
+            3 <= len(words) <= 25
+            and not _is_boilerplate(line)
+            and not _DATE_LINE.match(line)
+            and not _AUTHOR.match(line)
+        ):
             return line.rstrip(".")
     return None
 

@@ -40,8 +40,10 @@ class IngestReport:
 
     def summary(self) -> str:
         skipped = sum(f.status == "skipped" for f in self.files)
-        return (f"{len(self.files)} files ({skipped} skipped), chunks: {self.added} added, "
-                f"{self.unchanged} unchanged, {self.removed} removed, {self.seconds:.1f} s")
+        return (
+            f"{len(self.files)} files ({skipped} skipped), chunks: {self.added} added, "
+            f"{self.unchanged} unchanged, {self.removed} removed, {self.seconds:.1f} s"
+        )
 
 
 def source_name(path: Path) -> str:
@@ -82,7 +84,9 @@ class Writer:
         self.pending: dict[str, str] = {}  # doc_hash → source, for twins inside the buffer
 
     def twin(self, doc_hash: str, source: str) -> str | None:
-        found = self.store.sources_with_hash(doc_hash) | ({self.pending[doc_hash]} if doc_hash in self.pending else set())
+        found = self.store.sources_with_hash(doc_hash) | (
+            {self.pending[doc_hash]} if doc_hash in self.pending else set()
+        )
         found.discard(source)
         return min(found, default=None)
 
@@ -132,13 +136,19 @@ def prune(store: Store, keep: set[str]) -> int:
     return removed
 
 
-def run(store: Store, settings: Settings, paths: list[Path], prune_missing: bool = False,
-        show_progress: bool = True) -> IngestReport:
+def run(
+    store: Store, settings: Settings, paths: list[Path], prune_missing: bool = False, show_progress: bool = True
+) -> IngestReport:
     started = time.perf_counter()
     report = IngestReport()
     files = collect(paths)
-    columns = (TextColumn("ingest"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-               TextColumn("{task.description}"))
+    columns = (
+        TextColumn("ingest"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TextColumn("{task.description}"),
+    )
     console = Console(stderr=True)
     with Progress(*columns, disable=not show_progress, transient=True, console=console) as progress:
         task = progress.add_task("", total=len(files))

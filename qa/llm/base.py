@@ -11,8 +11,8 @@ from typing import Protocol
 
 from qa.answering.candidates import Candidate
 from qa.answering.evidence import Selection
-from qa.config import Settings
 from qa.answering.scoring import SentenceScorer
+from qa.config import Settings
 from qa.errors import QAError
 
 

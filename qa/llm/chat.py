@@ -67,8 +67,11 @@ class ChatGenerator:
     def condense(self, question: str, history: list[dict]) -> str:
         if not history or not needs_context(question, history):
             return question
-        lines = str(self._invoke(prompts.condense_messages(self.prompts_dir, question, history),
-                                 max_tokens=60).content).strip().splitlines()
+        lines = (
+            str(self._invoke(prompts.condense_messages(self.prompts_dir, question, history), max_tokens=60).content)
+            .strip()
+            .splitlines()
+        )
         return lines[0].strip().strip('"') if lines and lines[0].strip() else question
 
     def _invoke(self, messages: prompts.Messages, **options):
@@ -76,14 +79,22 @@ class ChatGenerator:
         try:
             return self.model.bind(**options).invoke([(roles[m["role"]], m["content"]) for m in messages])
         except Exception as exc:  # connection, timeout, HTTP status: many types
-            raise GeneratorError(f"the {self.name} generator at {self.location} failed: {exc} "
-                                 "Check that it is running, or choose another generator.") from exc
+            raise GeneratorError(
+                f"the {self.name} generator at {self.location} failed: {exc} "
+                "Check that it is running, or choose another generator."
+            ) from exc
 
 
 def openai_generator(settings: Settings) -> ChatGenerator:
     from langchain_openai import ChatOpenAI
 
-    model = ChatOpenAI(base_url=settings.openai_base_url, model=settings.openai_model, api_key=settings.openai_api_key,
-                       temperature=0.0, max_tokens=settings.max_tokens, timeout=settings.openai_timeout,
-                       max_retries=0)  # a server that is down should fail fast, not after minutes of retries
+    model = ChatOpenAI(
+        base_url=settings.openai_base_url,
+        model=settings.openai_model,
+        api_key=settings.openai_api_key,
+        temperature=0.0,
+        max_tokens=settings.max_tokens,
+        timeout=settings.openai_timeout,
+        max_retries=0,
+    )  # a server that is down should fail fast, not after minutes of retries
     return ChatGenerator("openai", model, settings.openai_base_url, settings.prompts_dir, settings.policy)

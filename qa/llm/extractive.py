@@ -14,8 +14,9 @@ from qa.answering.write import extractive
 from qa.config import AnswerPolicy
 from qa.text import fits_answer_type, terms
 
-_FOLLOWUP = re.compile(r"\b(he|she|it|they|them|his|her|its|their|that|this|those|these|there|then|the same)\b",
-                       re.IGNORECASE)
+_FOLLOWUP = re.compile(
+    r"\b(he|she|it|they|them|his|her|its|their|that|this|those|these|there|then|the same)\b", re.IGNORECASE
+)
 
 
 class ExtractiveGenerator:

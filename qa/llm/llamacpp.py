@@ -93,8 +93,15 @@ class LlamaGenerator:
 
     def _stream(self, prompt: str, max_tokens: int, grammar) -> Iterator[str]:
         try:
-            for part in self.llama.create_completion(prompt, max_tokens=max_tokens, temperature=0.0, stream=True,
-                                                     grammar=grammar, repeat_penalty=1.05, stop=["<|im_end|>"]):
+            for part in self.llama.create_completion(
+                prompt,
+                max_tokens=max_tokens,
+                temperature=0.0,
+                stream=True,
+                grammar=grammar,
+                repeat_penalty=1.05,
+                stop=["<|im_end|>"],
+            ):
                 yield part["choices"][0]["text"]
         except Exception as exc:  # llama.cpp raises RuntimeError/ValueError (context full, decode failure)
             raise GeneratorError(f"the local model failed: {exc}") from exc
@@ -127,7 +134,7 @@ class LlamaGenerator:
 
 def _ids_grammar(ids: list[int], most: int) -> str:
     """ "]" (no evidence) or up to `most` of the given ids, comma-separated, then "]"."""
-    lists = ['"]"'] + [" \", \" ".join(["id"] * n) + ' "]"' for n in range(1, most + 1)]
+    lists = ['"]"'] + [' ", " '.join(["id"] * n) + ' "]"' for n in range(1, most + 1)]
     return f"root ::= {' | '.join(lists)}\nid ::= {' | '.join(json.dumps(str(i)) for i in ids)}\n"
 
 
@@ -140,8 +147,14 @@ def load_llama(settings: Settings):
         from llama_cpp import Llama
     except ImportError as exc:
         raise GeneratorError("llama-cpp-python is not installed: run `make install`") from exc
-    return Llama(model_path=str(path), n_ctx=settings.n_ctx, n_batch=512,
-                 n_threads=settings.n_threads or os.cpu_count(), seed=0, verbose=False)
+    return Llama(
+        model_path=str(path),
+        n_ctx=settings.n_ctx,
+        n_batch=512,
+        n_threads=settings.n_threads or os.cpu_count(),
+        seed=0,
+        verbose=False,
+    )
 
 
 def llamacpp_generator(settings: Settings) -> LlamaGenerator:

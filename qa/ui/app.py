@@ -15,8 +15,11 @@ from qa.queue import Busy
 from qa.service import Service
 from qa.ui import render
 
-BACKENDS = [("Local model (llama.cpp)", "llamacpp"), ("Extractive (no LLM, fastest)", "extractive"),
-            ("OpenAI-compatible server", "openai")]
+BACKENDS = [
+    ("Local model (llama.cpp)", "llamacpp"),
+    ("Extractive (no LLM, fastest)", "extractive"),
+    ("OpenAI-compatible server", "openai"),
+]
 STATIC = Path(__file__).parent
 HEAD = f"<script>{(STATIC / 'page.js').read_text()}</script>"  # opens a citation when its [n] is clicked
 CSS = (STATIC / "page.css").read_text()
@@ -25,8 +28,10 @@ EMPTY_SOURCES = "<p><i>Sources for the latest answer appear here. Click a [n] ma
 
 def build(service: Service) -> gr.Blocks:
     with gr.Blocks(title="qa — cited answers from your articles") as app:
-        gr.Markdown("## Ask the articles\nAnswers come only from the ingested articles, each claim with a "
-                    "numbered citation. When they don't say, it tells you.")
+        gr.Markdown(
+            "## Ask the articles\nAnswers come only from the ingested articles, each claim with a "
+            "numbered citation. When they don't say, it tells you."
+        )
         articles = service.store.sources()
         with gr.Tab("Chat"):
             examples, publishers, status, backend = _chat_tab(service, articles)
@@ -36,8 +41,12 @@ def build(service: Service) -> gr.Blocks:
         def on_load(chosen: str):
             """One read of the article list per page load (it scans every chunk's metadata)."""
             articles = service.store.sources()
-            return (gr.Dataset(samples=_samples(articles)), gr.Dropdown(choices=_publishers(articles)),
-                    render.status_line(service.settings, articles, chosen), *_library_state(articles))
+            return (
+                gr.Dataset(samples=_samples(articles)),
+                gr.Dropdown(choices=_publishers(articles)),
+                render.status_line(service.settings, articles, chosen),
+                *_library_state(articles),
+            )
 
         app.load(on_load, backend, [examples, publishers, status, table, article], api_name=False)
     return app
@@ -47,16 +56,30 @@ def _chat_tab(service: Service, articles: list[dict]) -> tuple:
     records = gr.State([])  # one dict per answer: the question, history and Answer, for feedback
     with gr.Row(equal_height=False):
         with gr.Column(scale=3, min_width=320):
-            chat = gr.Chatbot(label="Chat", height=460, elem_id="qa-chat", feedback_options=("Like", "Dislike"),
-                              placeholder="Ask a question about the articles.")
-            box = gr.Textbox(label="Question", placeholder="Ask about the articles…", lines=1, elem_id="qa-question",
-                             max_length=service.settings.max_question_chars)
+            chat = gr.Chatbot(
+                label="Chat",
+                height=460,
+                elem_id="qa-chat",
+                feedback_options=("Like", "Dislike"),
+                placeholder="Ask a question about the articles.",
+            )
+            box = gr.Textbox(
+                label="Question",
+                placeholder="Ask about the articles…",
+                lines=1,
+                elem_id="qa-question",
+                max_length=service.settings.max_question_chars,
+            )
             with gr.Row():
                 send = gr.Button("Ask", variant="primary", elem_id="qa-ask")
                 clear = gr.Button("Clear chat", elem_id="qa-clear")
                 copy = gr.Button("Copy answer", elem_id="qa-copy")
-            examples = gr.Dataset(components=[box], samples=_samples(articles),
-                                  label="Example questions from the articles", elem_id="qa-examples")
+            examples = gr.Dataset(
+                components=[box],
+                samples=_samples(articles),
+                label="Example questions from the articles",
+                elem_id="qa-examples",
+            )
             with gr.Row():
                 comment = gr.Textbox(label="Comment on the latest answer (optional)", scale=3, elem_id="qa-comment")
                 up = gr.Button("Helpful", scale=0, min_width=90, elem_id="qa-up")
@@ -71,15 +94,22 @@ def _chat_tab(service: Service, articles: list[dict]) -> tuple:
                 with gr.Row():
                     date_from = gr.Textbox(label="Published from", placeholder="YYYY-MM-DD")
                     date_to = gr.Textbox(label="Published to", placeholder="YYYY-MM-DD")
-                status = gr.Markdown(render.status_line(service.settings, articles, service.settings.backend),
-                                     elem_id="qa-status")
+                status = gr.Markdown(
+                    render.status_line(service.settings, articles, service.settings.backend), elem_id="qa-status"
+                )
 
     def respond(message, messages, records, backend, k, pubs, start, end) -> Iterator:
-        history = [{"role": m["role"], "content": render.unlink_markers(_text(m["content"]))}
-                   for m in messages or [] if m.get("role") in ("user", "assistant")]
+        history = [
+            {"role": m["role"], "content": render.unlink_markers(_text(m["content"]))}
+            for m in messages or []
+            if m.get("role") in ("user", "assistant")
+        ]
         messages = (messages or []) + [{"role": "user", "content": message}, {"role": "assistant", "content": ""}]
-        filters = {"publishers": pubs or [], "date_from": (start or "").strip() or None,
-                   "date_to": (end or "").strip() or None}
+        filters = {
+            "publishers": pubs or [],
+            "date_from": (start or "").strip() or None,
+            "date_to": (end or "").strip() or None,
+        }
         turn, draft = len(records), ""
         try:
             for event in service.stream(message, history=history, backend=backend, k=int(k), filters=filters):
@@ -91,8 +121,12 @@ def _chat_tab(service: Service, articles: list[dict]) -> tuple:
                     yield messages, gr.skip(), "", records
                 else:
                     messages[-1]["content"] = render.answer_markdown(event, turn)
-                    entry = {"index": len(messages) - 1, "question": message, "history": history,
-                             "answer": event.to_dict()}
+                    entry = {
+                        "index": len(messages) - 1,
+                        "question": message,
+                        "history": history,
+                        "answer": event.to_dict(),
+                    }
                     html = render.sources_html(event, turn, service.store.article_text)
                     yield messages, html, "", records + [entry]
         except (QuestionError, GeneratorError, Busy, ValueError) as exc:
@@ -102,21 +136,33 @@ def _chat_tab(service: Service, articles: list[dict]) -> tuple:
     inputs = [box, chat, records, backend, top_k, publishers, date_from, date_to]
     box.submit(respond, inputs, [chat, sources, box, records], api_name="chat")
     send.click(respond, inputs, [chat, sources, box, records], api_name=False)
-    clear.click(lambda: ([], EMPTY_SOURCES, "", [], ""), None, [chat, sources, box, records, feedback_note],
-                api_name=False)
-    copy.click(None, [records], None, js="(r) => { if (r.length) navigator.clipboard.writeText("
-                                         "r[r.length - 1].answer.answer); }", api_name=False)
+    clear.click(
+        lambda: ([], EMPTY_SOURCES, "", [], ""), None, [chat, sources, box, records, feedback_note], api_name=False
+    )
+    copy.click(
+        None,
+        [records],
+        None,
+        js="(r) => { if (r.length) navigator.clipboard.writeText(r[r.length - 1].answer.answer); }",
+        api_name=False,
+    )
     examples.click(lambda sample: sample[0], examples, box, api_name=False)
-    backend.change(lambda b: render.status_line(service.settings, service.store.sources(), b), backend, status,
-                   api_name=False)
+    backend.change(
+        lambda b: render.status_line(service.settings, service.store.sources(), b), backend, status, api_name=False
+    )
 
     def vote(records: list[dict], rating: str, note: str, index: int | None = None) -> tuple[str, str]:
-        entry = next((r for r in records if r["index"] == index), None) if index is not None else (
-            records[-1] if records else None)
+        entry = (
+            next((r for r in records if r["index"] == index), None)
+            if index is not None
+            else (records[-1] if records else None)
+        )
         if entry is None:
             return "Nothing to rate yet: ask a question first.", note
-        feedback.save(service.settings.feedback_path,
-                      feedback.record(entry["question"], entry["answer"], rating, note, entry["history"]))
+        feedback.save(
+            service.settings.feedback_path,
+            feedback.record(entry["question"], entry["answer"], rating, note, entry["history"]),
+        )
         return f"Thanks — saved “{'helpful' if rating == 'up' else 'not helpful'}” for “{entry['question']}”.", ""
 
     up.click(lambda r, c: vote(r, "up", c), [records, comment], [feedback_note, comment], api_name=False)
@@ -139,31 +185,44 @@ def _chat_tab(service: Service, articles: list[dict]) -> tuple:
 
 
 def _library_tab(service: Service, articles: list[dict]) -> tuple:
-    table = gr.Dataframe(headers=["Title", "Publisher", "Published", "Author", "Chunks", "Source"],
-                         value=render.library_rows(articles), interactive=False, wrap=True,
-                         column_widths=["34%", "14%", "11%", "13%", "7%", "21%"],
-                         label="Ingested articles", elem_id="qa-library")
+    table = gr.Dataframe(
+        headers=["Title", "Publisher", "Published", "Author", "Chunks", "Source"],
+        value=render.library_rows(articles),
+        interactive=False,
+        wrap=True,
+        column_widths=["34%", "14%", "11%", "13%", "7%", "21%"],
+        label="Ingested articles",
+        elem_id="qa-library",
+    )
     with gr.Row():
         article = gr.Dropdown([a["source"] for a in articles], label="Article", scale=3, elem_id="qa-article")
         remove = gr.Button("Remove article", variant="stop", scale=1, elem_id="qa-remove")
-    text = gr.Textbox(label="Cleaned text (what was embedded)", lines=12, max_lines=20, interactive=False,
-                      elem_id="qa-article-text")
-    upload = gr.File(file_count="multiple", file_types=[".txt", ".md", ".html", ".htm"], label="Add articles",
-                     elem_id="qa-upload")
+    text = gr.Textbox(
+        label="Cleaned text (what was embedded)", lines=12, max_lines=20, interactive=False, elem_id="qa-article-text"
+    )
+    upload = gr.File(
+        file_count="multiple", file_types=[".txt", ".md", ".html", ".htm"], label="Add articles", elem_id="qa-upload"
+    )
     add = gr.Button("Add to library", variant="primary", elem_id="qa-add")
-    results = gr.Dataframe(headers=["File", "Result", "Chunks", "Reason"], interactive=False,
-                           label="Upload results", elem_id="qa-upload-results")
+    results = gr.Dataframe(
+        headers=["File", "Result", "Chunks", "Reason"],
+        interactive=False,
+        label="Upload results",
+        elem_id="qa-upload-results",
+    )
 
     def refreshed():
         return _library_state(service.store.sources())
 
-    def add_files(files, progress=gr.Progress()):
+    def add_files(files, progress=gr.Progress()):  # noqa: B008 (Gradio injects progress through this default)
         rows = []
         for path in progress.tqdm(files or [], desc="Ingesting"):
             path = Path(path)
             # gradio keeps the original file name as the last part of its temporary path
             result = service.add_upload(path.name, path.read_bytes())
-            rows.append([Path(result["source"]).name, result["status"], result.get("chunks", 0), result.get("reason") or ""])
+            rows.append(
+                [Path(result["source"]).name, result["status"], result.get("chunks", 0), result.get("reason") or ""]
+            )
         return (rows or [["(no files)", "skipped", 0, "choose .txt, .md or .html files first"]], *refreshed())
 
     def remove_article(source: str | None):

@@ -34,8 +34,10 @@ def answer_markdown(answer: Answer, turn: int) -> str:
     dropped = [v for v in answer.debug.get("verdicts", []) if not v.get("kept")]
     if dropped:
         noun = "sentence" if len(dropped) == 1 else "sentences"
-        parts.append(f"*{len(dropped)} {noun} of the draft removed: no cited sentence supports "
-                     f"{'it' if len(dropped) == 1 else 'them'}.*")
+        parts.append(
+            f"*{len(dropped)} {noun} of the draft removed: no cited sentence supports "
+            f"{'it' if len(dropped) == 1 else 'them'}.*"
+        )
     if not answer.refused:
         parts.append(f"*Confidence: {confidence_label(answer.confidence)}*")
     return "\n\n".join(parts)
@@ -54,12 +56,16 @@ def unlink_markers(text: str) -> str:
 
 def sources_html(answer: Answer, turn: int, article_text: Callable[[str], str]) -> str:
     if answer.refused:
-        return ('<div class="qa-refusal"><b>The articles don\'t say.</b> No passage answers this question, so '
-                "nothing is cited. Rephrase it, or see the Library tab for what the articles cover.</div>")
+        return (
+            '<div class="qa-refusal"><b>The articles don\'t say.</b> No passage answers this question, so '
+            "nothing is cited. Rephrase it, or see the Library tab for what the articles cover.</div>"
+        )
     parts = []
     if answer.conflict:
-        parts.append('<div class="qa-conflict"><b>The sources differ.</b> Each version is given with its own '
-                     "citation; compare them below.</div>")
+        parts.append(
+            '<div class="qa-conflict"><b>The sources differ.</b> Each version is given with its own '
+            "citation; compare them below.</div>"
+        )
     parts += [_citation(c, turn, article_text(c.source)) for c in answer.citations]
     return "\n".join(parts) or "<p><i>No citations.</i></p>"
 
@@ -67,20 +73,24 @@ def sources_html(answer: Answer, turn: int, article_text: Callable[[str], str]) 
 def evidence_html(evidence) -> str:
     """The sources being read (retrieved passages, then the chosen sentences) while the answer is checked."""
     label = "Reading these passages…" if evidence.stage == "reading" else "Checking the answer against these sentences…"
-    items = "".join(f'<li><b>{html.escape(c.title or c.source)}</b> <small>'
-                    f'{" · ".join(html.escape(x) for x in (c.publisher, c.published) if x)}</small>'
-                    f'<blockquote class="qa-quote">{html.escape(c.quote[:400])}</blockquote></li>'
-                    for c in evidence.citations)
+    items = "".join(
+        f"<li><b>{html.escape(c.title or c.source)}</b> <small>"
+        f"{' · '.join(html.escape(x) for x in (c.publisher, c.published) if x)}</small>"
+        f'<blockquote class="qa-quote">{html.escape(c.quote[:400])}</blockquote></li>'
+        for c in evidence.citations
+    )
     return f'<div class="qa-evidence qa-{evidence.stage}"><p><i>{label}</i></p><ol>{items}</ol></div>'
 
 
 def _citation(c: Citation, turn: int, article: str) -> str:
     meta = " · ".join(html.escape(x) for x in (c.publisher, c.published) if x)
-    return (f'<details class="qa-cite" id="cite-{turn}-{c.n}"><summary><b>[{c.n}]</b> '
-            f"{html.escape(c.title or c.source)}<br><small>{meta}</small>"
-            f'<blockquote class="qa-quote">{html.escape(c.quote)}</blockquote></summary>'
-            f'<div class="qa-context">{context_html(article, c.quote)}</div>'
-            f"<small><code>{html.escape(c.source)}</code></small></details>")
+    return (
+        f'<details class="qa-cite" id="cite-{turn}-{c.n}"><summary><b>[{c.n}]</b> '
+        f"{html.escape(c.title or c.source)}<br><small>{meta}</small>"
+        f'<blockquote class="qa-quote">{html.escape(c.quote)}</blockquote></summary>'
+        f'<div class="qa-context">{context_html(article, c.quote)}</div>'
+        f"<small><code>{html.escape(c.source)}</code></small></details>"
+    )
 
 
 def context_html(article: str, quote: str, width: int = CONTEXT_CHARS) -> str:
@@ -90,10 +100,11 @@ def context_html(article: str, quote: str, width: int = CONTEXT_CHARS) -> str:
     if not found:
         return f"<mark>{html.escape(quote)}</mark>"
     start, end = max(0, found.start() - width), min(len(article), found.end() + width)
-    before = ("…" if start else "") + article[start:found.start()]
-    after = article[found.end():end] + ("…" if end < len(article) else "")
+    before = ("…" if start else "") + article[start : found.start()]
+    after = article[found.end() : end] + ("…" if end < len(article) else "")
     return (html.escape(before) + f"<mark>{html.escape(found.group())}</mark>" + html.escape(after)).replace(
-        "\n\n", "<br><br>")
+        "\n\n", "<br><br>"
+    )
 
 
 def example_questions(sources: list[dict], limit: int = 5) -> list[str]:
@@ -108,14 +119,27 @@ def example_questions(sources: list[dict], limit: int = 5) -> list[str]:
 
 
 def library_rows(sources: list[dict]) -> list[list]:
-    return [[s.get("title") or "", s.get("publisher") or "", s.get("published") or "", s.get("author") or "",
-             s["chunks"], s["source"]] for s in sources]
+    return [
+        [
+            s.get("title") or "",
+            s.get("publisher") or "",
+            s.get("published") or "",
+            s.get("author") or "",
+            s["chunks"],
+            s["source"],
+        ]
+        for s in sources
+    ]
 
 
 def status_line(settings, sources: list[dict], backend: str) -> str:
-    model = {"llamacpp": settings.model_path.name, "openai": f"{settings.openai_model} at {settings.openai_base_url}",
-             }.get(backend, "none (extractive: answers are quoted sentences)")
+    model = {
+        "llamacpp": settings.model_path.name,
+        "openai": f"{settings.openai_model} at {settings.openai_base_url}",
+    }.get(backend, "none (extractive: answers are quoted sentences)")
     store = settings.chroma_url or str(settings.store_path)
     chunks = sum(s["chunks"] for s in sources)
-    return (f"**Model:** `{model}` · **Store:** `{store}` (collection `{settings.collection}`) · "
-            f"**{len(sources)} articles, {chunks} chunks**")
+    return (
+        f"**Model:** `{model}` · **Store:** `{store}` (collection `{settings.collection}`) · "
+        f"**{len(sources)} articles, {chunks} chunks**"
+    )

@@ -4,8 +4,12 @@ from qa.answering.write import Claim
 from qa.config import AnswerPolicy
 from qa.types import Passage
 
-P = Passage(1, "a", "Russia has gathered around 100,000 troops along its border with Ukraine. Talks began in Geneva.",
-            {"source": "a.txt", "publisher": "AP"})
+P = Passage(
+    1,
+    "a",
+    "Russia has gathered around 100,000 troops along its border with Ukraine. Talks began in Geneva.",
+    {"source": "a.txt", "publisher": "AP"},
+)
 TROOPS = Candidate(1, "Russia has gathered around 100,000 troops along its border with Ukraine.", P, 0.9)
 LEXICAL = AnswerPolicy(verifier="lexical")
 JUDGE = AnswerPolicy(verifier="judge", min_entailment=0.5)
@@ -37,8 +41,13 @@ def test_the_judge_decides_relations_words_cannot_see():
 
 def test_the_judge_is_given_the_evidence_the_claim_and_the_question():
     seen = []
-    verify([Claim("Russia has 100,000 troops.", (1,))], [TROOPS], JUDGE, lambda e, c, q: seen.append((e, c, q)) or 1.0,
-           "How many troops?")
+    verify(
+        [Claim("Russia has 100,000 troops.", (1,))],
+        [TROOPS],
+        JUDGE,
+        lambda e, c, q: seen.append((e, c, q)) or 1.0,
+        "How many troops?",
+    )
     assert seen == [([TROOPS.sentence], "Russia has 100,000 troops.", "How many troops?")]
 
 

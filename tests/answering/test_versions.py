@@ -16,30 +16,43 @@ Q = "How many troops are massed at the border?"
 def test_other_figures_or_other_names_differ_shared_ones_agree():
     assert differ(A.sentence, B.sentence, Q, 0.5)
     assert not differ(A.sentence, C.sentence, Q, 0.5)
-    assert differ("The 2020 year-end No 1 was Ashleigh Barty.", "The 2020 year-end No 1 was Angelique Kerber.",
-                  "Who was the year-end No 1 in 2020?", 0.5)
+    assert differ(
+        "The 2020 year-end No 1 was Ashleigh Barty.",
+        "The 2020 year-end No 1 was Angelique Kerber.",
+        "Who was the year-end No 1 in 2020?",
+        0.5,
+    )
     assert not differ("Sergei Ryabkov led the delegation.", "Ryabkov, a deputy minister, led it.", "Who led it?", 0.5)
 
 
 def test_a_figure_each_lacks_is_a_second_version_an_extra_figure_is_not():
     q = "When was the iPhone 11 released?"
     assert differ("It was released on September 20, 2019.", "It was released on September 21, 2021.", q, 0.5)
-    assert differ("Preorders began September 13, 2019 and it was released September 20, 2019.",
-                  "Preorders began September 13, 2019 and it was released September 21, 2021.", q, 0.5)
+    assert differ(
+        "Preorders began September 13, 2019 and it was released September 20, 2019.",
+        "Preorders began September 13, 2019 and it was released September 21, 2021.",
+        q,
+        0.5,
+    )
     assert not differ("It was released on September 20, 2019.", "It was released on September 20, 2019, at 9.", q, 0.5)
 
 
 def test_two_different_facts_are_not_two_versions():
-    assert not differ("Chloé Zhao was named Director of the Year for Nomadland.",
-                      "The Palm Springs festival offers a chance to view the Oscar films.", "Who was named?", 0.5)
+    assert not differ(
+        "Chloé Zhao was named Director of the Year for Nomadland.",
+        "The Palm Springs festival offers a chance to view the Oscar films.",
+        "Who was named?",
+        0.5,
+    )
 
 
 def test_a_chosen_sentence_from_another_article_with_another_figure_is_the_second_version():
     found = versions(Q, [A], [A, B], 0.5)
     assert found.differ and found.other == B
     text = with_versions("100,000 troops are massed [1].", found, 2)
-    assert text.endswith("The articles differ: BNN reports “Officials said 130,000 troops are massed at the border.”"
-                         " [2].")
+    assert text.endswith(
+        "The articles differ: BNN reports “Officials said 130,000 troops are massed at the border.” [2]."
+    )
 
 
 def test_agreeing_evidence_is_no_conflict():

@@ -9,8 +9,10 @@ C5 = Candidate(5, "Russia has gathered around 100,000 troops.", P, 0.7)
 
 def test_markers_name_the_chosen_evidence():
     found = claims("Sergei Ryabkov heads the Russian side [3]. Russia has 100,000 troops [5].", [C3, C5])
-    assert [(c.text, c.ids) for c in found] == [("Sergei Ryabkov heads the Russian side.", (3,)),
-                                               ("Russia has 100,000 troops.", (5,))]
+    assert [(c.text, c.ids) for c in found] == [
+        ("Sergei Ryabkov heads the Russian side.", (3,)),
+        ("Russia has 100,000 troops.", (5,)),
+    ]
 
 
 def test_markers_after_the_full_stop_are_understood():
@@ -26,8 +28,9 @@ def test_a_marker_for_a_sentence_that_was_not_chosen_is_ignored():
 
 
 def test_narration_is_stripped_and_repeats_are_said_once():
-    found = claims("Sentence 3 states that Ryabkov heads the Russian side [3]. Ryabkov heads the Russian side [3].",
-                   [C3])
+    found = claims(
+        "Sentence 3 states that Ryabkov heads the Russian side [3]. Ryabkov heads the Russian side [3].", [C3]
+    )
     assert [c.text for c in found] == ["Ryabkov heads the Russian side."]
 
 

@@ -4,13 +4,32 @@ from qa.eval.calibrate import at_floor, figures, fit
 def record(kind: str, correct_if_answered: bool, confidence: float, refused: bool = False) -> dict:
     answerable = kind != "unanswerable"
     correct = (not refused and correct_if_answered) if answerable else refused
-    return {"id": f"{kind}{confidence}", "type": kind, "refused": refused, "correct": correct, "confidence": confidence,
-            "both_versions": False, "citations": 1, "cited_gold": 1, "quotes_supported": 1, "conflict": False,
-            "recall": 1.0, "rr": 1.0, "cited_recall": 1.0, "first_token": 1.0, "total": 1.0}
+    return {
+        "id": f"{kind}{confidence}",
+        "type": kind,
+        "refused": refused,
+        "correct": correct,
+        "confidence": confidence,
+        "both_versions": False,
+        "citations": 1,
+        "cited_gold": 1,
+        "quotes_supported": 1,
+        "conflict": False,
+        "recall": 1.0,
+        "rr": 1.0,
+        "cited_recall": 1.0,
+        "first_token": 1.0,
+        "total": 1.0,
+    }
 
 
-DEV = [record("single", True, 0.9), record("single", True, 0.8), record("single", False, 0.4),
-       record("unanswerable", False, 0.3), record("unanswerable", False, 0.7)]
+DEV = [
+    record("single", True, 0.9),
+    record("single", True, 0.8),
+    record("single", False, 0.4),
+    record("unanswerable", False, 0.3),
+    record("unanswerable", False, 0.7),
+]
 
 
 def test_raising_the_floor_turns_low_confidence_answers_into_refusals():

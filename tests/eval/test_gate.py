@@ -33,6 +33,8 @@ def test_local_llm_subset_meets_thresholds(seeded_service):
 
 
 def test_gate_reports_each_failing_metric():
-    problems = gate.failures({"accuracy": 0.5, "false_refusal_rate": 0.2},
-                             {"min": {"accuracy": 0.6, "recall_at_k": 0.9}, "max": {"false_refusal_rate": 0.1}})
+    problems = gate.failures(
+        {"accuracy": 0.5, "false_refusal_rate": 0.2},
+        {"min": {"accuracy": 0.6, "recall_at_k": 0.9}, "max": {"false_refusal_rate": 0.1}},
+    )
     assert problems == ["accuracy = 0.5 < 0.6", "recall_at_k = None < 0.9", "false_refusal_rate = 0.2 > 0.1"]

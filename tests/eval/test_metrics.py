@@ -8,9 +8,13 @@ NONE = Question("q3", "unanswerable", "Who won the cup?")
 
 
 def answer(text, refused=False, citations=(), passages=("seeds/b.txt", "seeds/a.txt")):
-    return {"answer": text, "refused": refused, "citations": list(citations),
-            "timings": {"first_token": 1.0, "total": 2.0},
-            "debug": {"passages": [{"source": s} for s in passages]}}
+    return {
+        "answer": text,
+        "refused": refused,
+        "citations": list(citations),
+        "timings": {"first_token": 1.0, "total": 2.0},
+        "debug": {"passages": [{"source": s} for s in passages]},
+    }
 
 
 def cite(source, quote):
@@ -25,8 +29,9 @@ def test_normalise_and_accept():
 
 
 def test_score_of_a_correct_cited_answer():
-    record = score(SINGLE, answer("Around 100,000 troops [1].", citations=[cite("seeds/a.txt", "Talks began Monday.")]),
-                   TEXT.get)
+    record = score(
+        SINGLE, answer("Around 100,000 troops [1].", citations=[cite("seeds/a.txt", "Talks began Monday.")]), TEXT.get
+    )
     assert record["correct"] and record["recall"] == 1.0 and record["rr"] == 0.5
     assert record["cited_gold"] == 1 and record["quotes_supported"] == 1
 
@@ -48,9 +53,11 @@ def test_refusals_and_conflicts():
 
 
 def test_aggregate():
-    records = [score(SINGLE, answer("100,000 [1]", citations=[cite("seeds/a.txt", "Talks began Monday.")]), TEXT.get),
-               score(NONE, answer("The articles don't say.", refused=True), TEXT.get),
-               score(SINGLE, answer("The articles don't say.", refused=True), TEXT.get)]
+    records = [
+        score(SINGLE, answer("100,000 [1]", citations=[cite("seeds/a.txt", "Talks began Monday.")]), TEXT.get),
+        score(NONE, answer("The articles don't say.", refused=True), TEXT.get),
+        score(SINGLE, answer("The articles don't say.", refused=True), TEXT.get),
+    ]
     metrics = aggregate(records)
     assert metrics["questions"] == 3
     assert metrics["refusal_accuracy"] == 1.0 and metrics["false_refusal_rate"] == 0.5

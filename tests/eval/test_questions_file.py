@@ -43,12 +43,15 @@ def test_followups_carry_history(questions):
             assert q.history and q.history[0]["role"] == "user"
 
 
-@pytest.mark.parametrize("row, message", [
-    ({"id": "x", "type": "weird", "question": "?"}, "type"),
-    ({"id": "x", "type": "single", "question": "?"}, "accept"),
-    ({"id": "x", "type": "conflict", "question": "?", "accept": ["a"]}, "accept_other"),
-    ({"type": "single", "question": "?", "accept": ["a"]}, "missing id"),
-])
+@pytest.mark.parametrize(
+    "row, message",
+    [
+        ({"id": "x", "type": "weird", "question": "?"}, "type"),
+        ({"id": "x", "type": "single", "question": "?"}, "accept"),
+        ({"id": "x", "type": "conflict", "question": "?", "accept": ["a"]}, "accept_other"),
+        ({"type": "single", "question": "?", "accept": ["a"]}, "missing id"),
+    ],
+)
 def test_bad_rows_are_reported_with_their_line(tmp_path, row, message):
     path = tmp_path / "q.jsonl"
     path.write_text(json.dumps(row) + "\n")

@@ -6,14 +6,28 @@ from rich.console import Console
 
 from qa.eval import dataset, report, runner
 
-ARTICLE = ("Valley Rail Line Reopens\n\nBy: Tom Reyes\n\nThe valley rail line reopened on Monday after a two-year "
-           "closure. The regional transport board spent 40 million euros on new track. Board chair Lena Ortiz "
-           "said trains will run every 30 minutes.\n")
+ARTICLE = (
+    "Valley Rail Line Reopens\n\nBy: Tom Reyes\n\nThe valley rail line reopened on Monday after a two-year "
+    "closure. The regional transport board spent 40 million euros on new track. Board chair Lena Ortiz "
+    "said trains will run every 30 minutes.\n"
+)
 ROWS = [
-    {"id": "u1", "type": "single", "question": "How much did the transport board spend on new track?",
-     "accept": ["40 million"], "sources": ["rail.txt"], "evidence": "spent 40 million euros on new track"},
-    {"id": "u2", "type": "single", "question": "How often will trains run on the valley line?",
-     "accept": ["30 minutes"], "sources": ["rail.txt"], "evidence": "trains will run every 30 minutes"},
+    {
+        "id": "u1",
+        "type": "single",
+        "question": "How much did the transport board spend on new track?",
+        "accept": ["40 million"],
+        "sources": ["rail.txt"],
+        "evidence": "spent 40 million euros on new track",
+    },
+    {
+        "id": "u2",
+        "type": "single",
+        "question": "How often will trains run on the valley line?",
+        "accept": ["30 minutes"],
+        "sources": ["rail.txt"],
+        "evidence": "trains will run every 30 minutes",
+    },
     {"id": "u3", "type": "unanswerable", "question": "What is the capital of Peru?"},
 ]
 
@@ -35,12 +49,22 @@ def test_user_articles_and_questions(fresh_service, tmp_path):
 
 
 def test_compare_lists_fixed_and_broken_questions():
-    base = {"meta": {"backend": "a"}, "metrics": {"accuracy": 0.5},
-            "records": [{"id": "x", "type": "single", "question": "Q1", "correct": False, "answer": "no"},
-                        {"id": "y", "type": "single", "question": "Q2", "correct": True, "answer": "yes"}]}
-    new = {"meta": {"backend": "b"}, "metrics": {"accuracy": 0.5},
-           "records": [{"id": "x", "type": "single", "question": "Q1", "correct": True, "answer": "yes"},
-                       {"id": "y", "type": "single", "question": "Q2", "correct": False, "answer": "no"}]}
+    base = {
+        "meta": {"backend": "a"},
+        "metrics": {"accuracy": 0.5},
+        "records": [
+            {"id": "x", "type": "single", "question": "Q1", "correct": False, "answer": "no"},
+            {"id": "y", "type": "single", "question": "Q2", "correct": True, "answer": "yes"},
+        ],
+    }
+    new = {
+        "meta": {"backend": "b"},
+        "metrics": {"accuracy": 0.5},
+        "records": [
+            {"id": "x", "type": "single", "question": "Q1", "correct": True, "answer": "yes"},
+            {"id": "y", "type": "single", "question": "Q2", "correct": False, "answer": "no"},
+        ],
+    }
     console = Console(record=True, width=120)
     report.compare(base, new, console)
     text = console.export_text()

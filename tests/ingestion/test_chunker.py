@@ -1,3 +1,5 @@
+from itertools import pairwise
+
 import pytest
 
 from qa.embeddings import EMBEDDERS, get_embeddings
@@ -28,8 +30,8 @@ def test_chunks_are_verbatim_slices_that_cover_the_article(path):
     article, chunks = seed_chunks(path)
     covered = [False] * len(article.text)
     for chunk in chunks:
-        assert article.text[chunk.start:chunk.start + len(chunk.text)] == chunk.text
-        covered[chunk.start:chunk.start + len(chunk.text)] = [True] * len(chunk.text)
+        assert article.text[chunk.start : chunk.start + len(chunk.text)] == chunk.text
+        covered[chunk.start : chunk.start + len(chunk.text)] = [True] * len(chunk.text)
     lost = "".join(ch for ch, seen in zip(article.text, covered) if not seen)
     assert not lost.strip()  # only whitespace between chunks
 
@@ -38,12 +40,12 @@ def test_chunks_end_on_sentence_boundaries():
     article, chunks = seed_chunks(SEED_FILES[2])
     assert len(chunks) > 3
     for chunk in chunks[:-1]:
-        assert chunk.text.rstrip("\"”’)")[-1] in ".!?" or article.text[chunk.start + len(chunk.text):].startswith("\n")
+        assert chunk.text.rstrip('"”’)')[-1] in ".!?" or article.text[chunk.start + len(chunk.text) :].startswith("\n")
 
 
 def test_consecutive_chunks_overlap():
-    article, chunks = seed_chunks(SEED_FILES[2])
-    overlapping = sum(b.start < a.start + len(a.text) for a, b in zip(chunks, chunks[1:]))
+    _, chunks = seed_chunks(SEED_FILES[2])
+    overlapping = sum(b.start < a.start + len(a.text) for a, b in pairwise(chunks))
     assert overlapping >= len(chunks) // 2
 
 

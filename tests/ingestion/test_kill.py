@@ -28,8 +28,15 @@ def stored(store):
 
 
 def ingest(env, corpus, **kwargs):
-    return subprocess.Popen([sys.executable, "-m", "qa.cli", "ingest", str(corpus)], cwd=PROJECT_ROOT, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **kwargs)
+    return subprocess.Popen(
+        [sys.executable, "-m", "qa.cli", "ingest", str(corpus)],
+        cwd=PROJECT_ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        **kwargs,
+    )
 
 
 def test_sigkill_during_ingest_then_reingest_is_consistent(tmp_path):
@@ -46,7 +53,7 @@ def test_sigkill_during_ingest_then_reingest_is_consistent(tmp_path):
     process.wait(timeout=120)
     assert process.returncode == -signal.SIGKILL, "ingest finished before it could be killed"
     partial, _ = stored(tmp_path / "killed")
-    assert 0 < len(partial), "nothing was written before the kill: the test would prove nothing"
+    assert len(partial) > 0, "nothing was written before the kill: the test would prove nothing"
 
     rerun = ingest(env, corpus)
     assert rerun.wait(timeout=600) == 0, rerun.stderr.read()

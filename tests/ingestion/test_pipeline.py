@@ -6,9 +6,11 @@ from qa.service import Service
 from qa.store import StoreError
 from tests.conftest import SEED_FILES, make_settings
 
-STORY = ("Lakeside Town Approves New Ferry Route\n\nThe council of Lakeside approved a ferry route to Port Alder "
-         "on Tuesday. The ferry will run twice a day from June. Mayor Ines Valdez said the route would cut "
-         "commutes by an hour.\n\nLocal fishermen raised concerns about the noise near the harbour.\n")
+STORY = (
+    "Lakeside Town Approves New Ferry Route\n\nThe council of Lakeside approved a ferry route to Port Alder "
+    "on Tuesday. The ferry will run twice a day from June. Mayor Ines Valdez said the route would cut "
+    "commutes by an hour.\n\nLocal fishermen raised concerns about the noise near the harbour.\n"
+)
 
 
 def test_reingest_is_idempotent(fresh_service, tmp_path):
@@ -31,7 +33,7 @@ def test_changed_file_replaces_its_old_chunks(fresh_service, tmp_path):
     report = fresh_service.ingest([path], show_progress=False)
     new_ids = fresh_service.store.ids_for(source)
     assert report.files[0].status == "updated"
-    assert new_ids and not (old_ids & new_ids) or len(new_ids - old_ids) >= 1
+    assert (new_ids and not (old_ids & new_ids)) or len(new_ids - old_ids) >= 1
     texts = " ".join(c.text for c in fresh_service.store.all_chunks())
     assert "four times a day" in texts and "twice a day" not in texts
 
@@ -53,7 +55,7 @@ def test_same_article_under_two_names_is_stored_once(fresh_service, tmp_path):
     report = fresh_service.ingest([tmp_path], show_progress=False)
     statuses = sorted(f.status for f in report.files)
     assert statuses == ["added", "skipped"]
-    assert "same article text" in [f for f in report.files if f.status == "skipped"][0].reason
+    assert "same article text" in next(f for f in report.files if f.status == "skipped").reason
 
 
 def test_bad_files_are_skipped_with_reasons_and_good_ones_ingested(fresh_service, tmp_path):

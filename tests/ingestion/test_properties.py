@@ -11,11 +11,23 @@ from qa.ingestion.chunker import chunk_article, count_tokens
 from qa.types import Article
 
 WORDS = st.text(st.characters(codec="utf-8", categories=["Ll", "Lu", "Nd"]), min_size=1, max_size=14)
-PROSE = st.builds(lambda words, end: " ".join(words) + end, st.lists(WORDS, min_size=7, max_size=40),
-                  st.sampled_from([".", "!", "?", ".”"]))
-BOILERPLATE = st.sampled_from(["Related: more stories", "Advertisement", "Share this article", "READ MORE NEWS",
-                               "Subscribe to our newsletter", "Click here to subscribe", "Leave a comment",
-                               "You may also like"])
+PROSE = st.builds(
+    lambda words, end: " ".join(words) + end,
+    st.lists(WORDS, min_size=7, max_size=40),
+    st.sampled_from([".", "!", "?", ".”"]),
+)
+BOILERPLATE = st.sampled_from(
+    [
+        "Related: more stories",
+        "Advertisement",
+        "Share this article",
+        "READ MORE NEWS",
+        "Subscribe to our newsletter",
+        "Click here to subscribe",
+        "Leave a comment",
+        "You may also like",
+    ]
+)
 LINES = st.lists(st.one_of(PROSE, PROSE, PROSE, BOILERPLATE, st.just("")), min_size=1, max_size=30)
 FAST = settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -43,11 +55,15 @@ def test_cleaner_keeps_every_line_no_rule_explains_and_alters_none(lines):
         assert result.fired  # something was removed, so a rule is named
 
 
-ARTICLE_TEXT = st.lists(st.one_of(PROSE, PROSE, st.just("\n\n"), st.builds(" ".join, st.lists(WORDS, max_size=400))),
-                        min_size=1, max_size=25).map(" ".join)
+ARTICLE_TEXT = st.lists(
+    st.one_of(PROSE, PROSE, st.just("\n\n"), st.builds(" ".join, st.lists(WORDS, max_size=400))),
+    min_size=1,
+    max_size=25,
+).map(" ".join)
 # Repetitive text: the same chunk text occurs several times, so locating chunks by search can go wrong.
-REPETITIVE = st.lists(st.sampled_from(["0", "0.", "ab", "ab.", "\n\n", "x y z", "0 0 0."]), min_size=1,
-                      max_size=400).map(" ".join)
+REPETITIVE = st.lists(
+    st.sampled_from(["0", "0.", "ab", "ab.", "\n\n", "x y z", "0 0 0."]), min_size=1, max_size=400
+).map(" ".join)
 
 
 @FAST
@@ -63,7 +79,7 @@ def test_chunks_lose_no_text_and_fit_the_budget(text, budget, overlap):
     covered = [False] * len(text)
     for chunk in chunks:
         assert count_tokens(chunk.text) <= budget
-        assert text[chunk.start:chunk.start + len(chunk.text)] == chunk.text  # a verbatim slice at its offset
-        covered[chunk.start:chunk.start + len(chunk.text)] = [True] * len(chunk.text)
+        assert text[chunk.start : chunk.start + len(chunk.text)] == chunk.text  # a verbatim slice at its offset
+        covered[chunk.start : chunk.start + len(chunk.text)] = [True] * len(chunk.text)
     lost = "".join(ch for ch, hit in zip(text, covered) if not hit)
     assert not re.sub(r"\s", "", lost), f"text between chunks lost: {lost[:80]!r}"

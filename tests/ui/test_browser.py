@@ -14,8 +14,14 @@ from tests.conftest import free_port, raw_text, start_server, stop_server
 pytestmark = [pytest.mark.server, pytest.mark.browser]
 CHROMIUM = Path("/usr/bin/chromium")
 # The closed network refuses Chromium's background connections; these flags keep it from trying.
-FLAGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync"]
+FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 DESKTOP, PHONE = {"width": 1280, "height": 900}, {"width": 390, "height": 844}
 NEW_ARTICLE = """---
 title: Oskarvik opens the Lumen Bridge
@@ -37,8 +43,13 @@ if not CHROMIUM.exists():
 @pytest.fixture(scope="module")
 def app(tmp_path_factory):
     port, folder = free_port(), tmp_path_factory.mktemp("browser")
-    env = {"QA_STORE_PATH": str(folder / "store"), "QA_BACKEND": "extractive", "QA_PORT": str(port),
-           "QA_UPLOAD_DIR": str(folder / "uploads"), "QA_FEEDBACK_PATH": str(folder / "feedback.jsonl")}
+    env = {
+        "QA_STORE_PATH": str(folder / "store"),
+        "QA_BACKEND": "extractive",
+        "QA_PORT": str(port),
+        "QA_UPLOAD_DIR": str(folder / "uploads"),
+        "QA_FEEDBACK_PATH": str(folder / "feedback.jsonl"),
+    }
     url = f"http://127.0.0.1:{port}"
     process = start_server([sys.executable, "app.py"], f"{url}/healthz", folder / "app.log", env=env)
     yield url, folder
@@ -73,7 +84,9 @@ def ask(page, question: str):
     page.wait_for_function(
         "n => document.querySelectorAll('#qa-chat .message').length >= n + 2 && "
         "document.querySelector('#qa-sources .qa-cite, #qa-sources .qa-refusal') && "
-        "!document.querySelector('#qa-chat .generating, #qa-chat .pending')", arg=before)
+        "!document.querySelector('#qa-chat .generating, #qa-chat .pending')",
+        arg=before,
+    )
     page.wait_for_timeout(300)
     return page.locator("#qa-chat .message").last
 

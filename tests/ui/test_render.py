@@ -1,8 +1,10 @@
 from qa.types import Answer, Citation
 from qa.ui import render
 
-ARTICLE = ("Intro paragraph that sets the scene for the talks.\n\nRussia has gathered around 100,000 troops\n"
-           "along its border with Ukraine. Governments fear an invasion.")
+ARTICLE = (
+    "Intro paragraph that sets the scene for the talks.\n\nRussia has gathered around 100,000 troops\n"
+    "along its border with Ukraine. Governments fear an invasion."
+)
 
 
 def test_markers_become_links_and_back():
@@ -28,8 +30,20 @@ def test_a_quote_missing_from_the_article_is_still_shown_escaped():
 
 
 def test_sources_panel_states():
-    cited = Answer("Troops [1].", False, [Citation(1, "a.txt", "T <1>", "2022-01-10", "Russia has gathered around "
-                                                   "100,000 troops along its border with Ukraine.", "AP")])
+    cited = Answer(
+        "Troops [1].",
+        False,
+        [
+            Citation(
+                1,
+                "a.txt",
+                "T <1>",
+                "2022-01-10",
+                "Russia has gathered around 100,000 troops along its border with Ukraine.",
+                "AP",
+            )
+        ],
+    )
     html = render.sources_html(cited, 0, lambda source: ARTICLE)
     assert 'id="cite-0-1"' in html and "T &lt;1&gt;" in html and "AP · 2022-01-10" in html
     assert "qa-conflict" not in html and "qa-refusal" not in html
@@ -40,17 +54,27 @@ def test_sources_panel_states():
 
 
 def test_examples_follow_the_ingested_titles():
-    sources = [{"title": "Talks open in Geneva.", "publisher": "AP"}, {"title": None}, {"title": "Second", "publisher": None}]
-    assert render.example_questions(sources) == ["What does AP report about “Talks open in Geneva”?",
-                                                 "What does the article report about “Second”?"]
+    sources = [
+        {"title": "Talks open in Geneva.", "publisher": "AP"},
+        {"title": None},
+        {"title": "Second", "publisher": None},
+    ]
+    assert render.example_questions(sources) == [
+        "What does AP report about “Talks open in Geneva”?",
+        "What does the article report about “Second”?",
+    ]
 
 
 def test_the_draft_is_labelled_and_the_checked_answer_says_what_was_removed():
     from qa.types import Answer
 
     assert render.draft_markdown("Ryabkov led").startswith("*Draft — checking against the articles…*")
-    answer = Answer("Ryabkov led [1].", False, confidence=0.93,
-                    debug={"verdicts": [{"claim": "x", "kept": True}, {"claim": "y", "kept": False}]})
+    answer = Answer(
+        "Ryabkov led [1].",
+        False,
+        confidence=0.93,
+        debug={"verdicts": [{"claim": "x", "kept": True}, {"claim": "y", "kept": False}]},
+    )
     text = render.answer_markdown(answer, 0)
     assert "1 sentence of the draft removed" in text and "Confidence: high (0.93" in text
     assert render.unlink_markers(text) == "Ryabkov led [1]."
