@@ -39,10 +39,11 @@ browser:
 	  $$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q chromium; } \
 	  || echo "warning: could not install chromium; the browser test will be skipped"
 
-# ruff (rules in pyproject.toml) and its formatter, checked before the suite
+# ruff (rules in pyproject.toml), its formatter and mypy (settings in pyproject.toml), checked before the suite
 lint: install
 	$(BIN)/ruff check $(LINTED)
 	$(BIN)/ruff format --check $(LINTED)
+	$(BIN)/mypy
 
 test: install browser lint
 	$(BIN)/python -m pytest

@@ -129,7 +129,7 @@ class Chain:
         }
         if passages:
             timer.mark("evidence")
-            yield Evidence("reading", [_passage_citation(p) for p in passages])
+            yield Evidence("reading", [p.citation(p.n, p.text) for p in passages])
         reason = _precheck(standalone, passages, self.policy.min_relevance)
         if reason:
             yield _refusal(reason, timer, debug)
@@ -223,11 +223,6 @@ def _precheck(question: str, passages: list[Passage], min_relevance: float) -> s
 def _refusal(reason: str, timer: Timer, debug: dict, confidence: float = 0.0) -> Answer:
     debug["refusal_reason"] = reason
     return Answer(REFUSAL, True, [], timer.done(), debug, confidence=confidence)
-
-
-def _passage_citation(p: Passage) -> Citation:
-    m = p.metadata
-    return Citation(p.n, p.source, m.get("title"), m.get("published"), p.text, m.get("publisher"))
 
 
 def _passage_debug(p: Passage) -> dict:

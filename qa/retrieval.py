@@ -11,7 +11,7 @@ import numpy as np
 import Stemmer
 from langchain_core.embeddings import Embeddings
 
-from qa.store import Store, StoredChunk
+from qa.store import Store, StoredChunk, rows
 from qa.types import Passage
 
 RRF_K = 60  # the constant from Cormack et al.; dampens the weight of the very top ranks
@@ -45,7 +45,7 @@ class Filters:
             return False
         if self.publishers and metadata.get("publisher", "").lower() not in {p.lower() for p in self.publishers}:
             return False
-        published = metadata.get("published")
+        published = str(metadata.get("published") or "")
         if (self.date_from or self.date_to) and not published:
             return False
         return not ((self.date_from and published < self.date_from) or (self.date_to and published > self.date_to))
@@ -110,10 +110,12 @@ class Retriever:
     def _dense(self, query_vector: list[float], filters: Filters) -> list[tuple[StoredChunk, float]]:
         n = min(self.fetch_k * (3 if filters else 1), max(1, self.store.count()))
         found = self.store.collection.query(
-            query_embeddings=[query_vector], n_results=n, include=["documents", "metadatas", "distances"]
+            query_embeddings=np.asarray([query_vector], dtype=np.float32),
+            n_results=n,
+            include=["documents", "metadatas", "distances"],
         )
-        hits = zip(found["ids"][0], found["documents"][0], found["metadatas"][0], found["distances"][0])
-        return [(StoredChunk(i, d, m), 1.0 - dist) for i, d, m, dist in hits]
+        chunks = rows({k: (found[k] or [[]])[0] for k in ("ids", "documents", "metadatas")})
+        return [(chunk, 1.0 - distance) for chunk, distance in zip(chunks, (found["distances"] or [[]])[0])]
 
     def retrieve(self, query: str, k: int | None = None, filters: Filters | None = None) -> list[Passage]:
         k, filters = k or self.top_k, filters or Filters()
@@ -171,5 +173,6 @@ class Retriever:
 
     def _vectors(self, ids: list[str]) -> np.ndarray:
         found = self.store.collection.get(ids=ids, include=["embeddings"])
-        by_id = dict(zip(found["ids"], found["embeddings"]))
+        vectors = found["embeddings"]
+        by_id = dict(zip(found["ids"], vectors if vectors is not None else []))
         return np.array([by_id[i] for i in ids], dtype=np.float32)

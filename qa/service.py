@@ -8,7 +8,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from qa.answering.scoring import SentenceScorer
-from qa.chain import Chain, Token, clean_history, clean_question
+from qa.chain import Chain, Evidence, Token, clean_history, clean_question
 from qa.config import Settings, get_settings
 from qa.embeddings import get_embeddings
 from qa.ingestion import pipeline
@@ -58,7 +58,7 @@ class Service:
         k: int | None = None,
         filters: dict | Filters | None = None,
         backend: str | None = None,
-    ) -> Iterator[Token | Answer]:
+    ) -> Iterator[Evidence | Token | Answer]:
         question = clean_question(question, self.settings.max_question_chars)
         history = clean_history(history, self.settings.max_history_turns, self.settings.max_question_chars)
         if not isinstance(filters, Filters):

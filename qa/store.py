@@ -7,6 +7,7 @@ import time
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlparse
 
 import chromadb
@@ -33,7 +34,15 @@ class StoreError(QAError, RuntimeError):
 class StoredChunk:
     id: str
     text: str
-    metadata: dict
+    metadata: dict[str, Any]
+
+
+def rows(found: Any) -> list[StoredChunk]:
+    """A Chroma get() result as chunks (fields not asked for come back empty)."""
+    ids = found["ids"]
+    documents = found.get("documents") or [""] * len(ids)
+    metadatas = found.get("metadatas") or [{}] * len(ids)
+    return [StoredChunk(i, d or "", dict(m or {})) for i, d, m in zip(ids, documents, metadatas)]
 
 
 def _client(settings: Settings) -> chromadb.ClientAPI:
@@ -92,7 +101,7 @@ class Store:
             raise StoreError(
                 f"the collection {settings.collection!r} cannot be opened ({exc}); run `qa ingest --rebuild`"
             ) from exc
-        self.collection = self.vectors._collection
+        self.collection = self.client.get_collection(settings.collection, embedding_function=None)
         self._guard(metadata)
 
     def _guard(self, wanted: dict) -> None:
@@ -115,7 +124,7 @@ class Store:
 
     def sources_with_hash(self, doc_hash: str) -> set[str]:
         found = self.collection.get(where={"doc_hash": doc_hash}, include=["metadatas"])
-        return {m["source"] for m in found["metadatas"]}
+        return {str(c.metadata["source"]) for c in rows(found)}
 
     def add(self, chunks: list[Chunk]) -> None:
         if chunks:
@@ -126,14 +135,14 @@ class Store:
             self.collection.delete(ids=list(ids))
 
     def all_chunks(self) -> list[StoredChunk]:
-        found = self.collection.get(include=["documents", "metadatas"])
-        return [StoredChunk(i, d, m) for i, d, m in zip(found["ids"], found["documents"], found["metadatas"])]
+        return rows(self.collection.get(include=["documents", "metadatas"]))
 
     def sources(self) -> list[dict]:
         """One entry per article: its metadata and chunk count, sorted by source."""
         counts: dict[str, int] = defaultdict(int)
         meta: dict[str, dict] = {}
-        for m in self.collection.get(include=["metadatas"])["metadatas"]:
+        for chunk in rows(self.collection.get(include=["metadatas"])):
+            m = chunk.metadata
             counts[m["source"]] += 1
             meta[m["source"]] = {k: m.get(k) for k in ("source", "title", "publisher", "published", "author")}
         return [{"id": source_id(s), **meta[s], "chunks": counts[s]} for s in sorted(meta)]
@@ -142,9 +151,10 @@ class Store:
         """The cleaned article, reassembled from its chunks' offsets."""
         found = self.collection.get(where={"source": source}, include=["documents", "metadatas"])
         text = ""
-        for doc, m in sorted(zip(found["documents"], found["metadatas"]), key=lambda p: p[1]["start"]):
+        for chunk in sorted(rows(found), key=lambda c: int(c.metadata["start"])):
             # chunks overlap; whitespace stripped between them is restored as spaces
-            text = text[: int(m["start"])].ljust(int(m["start"])) + doc
+            start = int(chunk.metadata["start"])
+            text = text[:start].ljust(start) + chunk.text
         return text
 
     def reset(self) -> None:

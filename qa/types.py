@@ -52,6 +52,14 @@ class Passage:
     def source(self) -> str:
         return str(self.metadata.get("source", ""))
 
+    def field(self, key: str) -> str | None:
+        value = self.metadata.get(key)
+        return str(value) if value not in (None, "") else None
+
+    def citation(self, n: int, quote: str) -> Citation:
+        """This passage as the source of `quote` (the whole passage, or one of its sentences)."""
+        return Citation(n, self.source, self.field("title"), self.field("published"), quote, self.field("publisher"))
+
     @property
     def about(self) -> str:
         """The metadata a claim or question may name ("according to BNN", "the 10 January article")."""

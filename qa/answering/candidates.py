@@ -26,15 +26,7 @@ class Candidate:
         return f"({', '.join(parts)}) " if parts else ""
 
     def citation(self, n: int) -> Citation:
-        m = self.passage.metadata
-        return Citation(
-            n=n,
-            source=self.source,
-            title=m.get("title"),
-            published=m.get("published"),
-            quote=self.sentence,
-            publisher=m.get("publisher"),
-        )
+        return self.passage.citation(n, self.sentence)
 
 
 def candidates(question: str, passages: list[Passage], scorer: SentenceScorer, limit: int) -> list[Candidate]:

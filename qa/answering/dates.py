@@ -25,7 +25,9 @@ def attribute_dates(text: str, citations: list[Citation]) -> str:
         source = next((c for c in cited if c.published), None)
         if source and _RELATIVE.search(sentence) and source.source not in done and not sentence.startswith("According"):
             done.add(source.source)
-            sentence = f"According to {source.publisher or 'the article'} ({_readable(source.published)}): {sentence}"
+            sentence = (
+                f"According to {source.publisher or 'the article'} ({_readable(source.published or '')}): {sentence}"
+            )
         out.append(sentence)
     return " ".join(out)
 

@@ -32,7 +32,7 @@ class Scored:
 
 
 class SentenceScorer:
-    def __init__(self, embeddings: Embeddings | None):
+    def __init__(self, embeddings: Embeddings):
         self.embeddings = embeddings
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
         self._queries: OrderedDict[str, np.ndarray] = OrderedDict()
@@ -48,13 +48,10 @@ class SentenceScorer:
         if not items:
             return []
         lexical = _lexical(question, [s for _, _, s in items])
-        if self.embeddings is None:
-            total = lexical
-        else:
-            query = self._query(question)
-            vectors = {p.id: self._vectors(p) for p in passages}
-            semantic = np.array([float(vectors[p.id][i] @ query) for p, i, _ in items])
-            total = SEMANTIC_WEIGHT * semantic + (1 - SEMANTIC_WEIGHT) * lexical
+        query = self._query(question)
+        vectors = {p.id: self._vectors(p) for p in passages}
+        semantic = np.array([float(vectors[p.id][i] @ query) for p, i, _ in items])
+        total = SEMANTIC_WEIGHT * semantic + (1 - SEMANTIC_WEIGHT) * lexical
         return [Scored(p, s, i, float(x)) for (p, i, s), x in zip(items, total)]
 
     def _query(self, question: str) -> np.ndarray:

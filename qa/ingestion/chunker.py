@@ -54,7 +54,7 @@ def chunk_article(article: Article, chunk_tokens: int, overlap: int) -> list[Chu
     for index, text in enumerate(texts):
         start = _locate(article.text, text, _overlap_floor(previous, end, overlap), end)
         end, previous = max(end, start + len(text)), text
-        metadata = {**article.metadata(), "chunk": index, "start": start}
+        metadata: dict[str, str | int] = {**article.metadata(), "chunk": index, "start": start}
         chunks.append(Chunk(chunk_id(article.source, text), text, index, start, metadata))
     return chunks
 

@@ -105,8 +105,9 @@ def find_publisher(lines: list[str]) -> str | None:
             return match.group("name").strip()
     for line in lines:
         match = _AUTHOR.match(line)
-        if match and _NEWSROOM.match(match.group("name")):
-            return _NEWSROOM.match(match.group("name")).group("name")
+        newsroom = _NEWSROOM.match(match.group("name")) if match else None
+        if newsroom:
+            return newsroom.group("name")
     for line in reversed(lines):
         match = _COPYRIGHT.search(line)
         if match:

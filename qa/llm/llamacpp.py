@@ -13,6 +13,7 @@ import os
 import re
 import threading
 from collections.abc import Iterator
+from typing import Any, cast
 
 import numpy as np
 
@@ -86,7 +87,7 @@ class LlamaGenerator:
         return self._prompt(messages) + prompts.EVIDENCE_PREFIX
 
     def _prompt(self, messages: prompts.Messages) -> str:
-        return self._format(messages=messages).prompt
+        return self._format(messages=cast(Any, messages)).prompt  # plain role/content dicts are what it reads
 
     def _complete(self, prompt: str, max_tokens: int, grammar) -> str:
         return "".join(self._stream(prompt, max_tokens, grammar))

@@ -48,7 +48,7 @@ def build(service: Service) -> gr.Blocks:
                 *_library_state(articles),
             )
 
-        app.load(on_load, backend, [examples, publishers, status, table, article], api_name=False)
+        app.load(on_load, backend, [examples, publishers, status, table, article], api_visibility="private")
     return app
 
 
@@ -135,20 +135,26 @@ def _chat_tab(service: Service, articles: list[dict]) -> tuple:
 
     inputs = [box, chat, records, backend, top_k, publishers, date_from, date_to]
     box.submit(respond, inputs, [chat, sources, box, records], api_name="chat")
-    send.click(respond, inputs, [chat, sources, box, records], api_name=False)
+    send.click(respond, inputs, [chat, sources, box, records], api_visibility="private")
     clear.click(
-        lambda: ([], EMPTY_SOURCES, "", [], ""), None, [chat, sources, box, records, feedback_note], api_name=False
+        lambda: ([], EMPTY_SOURCES, "", [], ""),
+        None,
+        [chat, sources, box, records, feedback_note],
+        api_visibility="private",
     )
     copy.click(
         None,
         [records],
         None,
         js="(r) => { if (r.length) navigator.clipboard.writeText(r[r.length - 1].answer.answer); }",
-        api_name=False,
+        api_visibility="private",
     )
-    examples.click(lambda sample: sample[0], examples, box, api_name=False)
+    examples.click(lambda sample: sample[0], examples, box, api_visibility="private")
     backend.change(
-        lambda b: render.status_line(service.settings, service.store.sources(), b), backend, status, api_name=False
+        lambda b: render.status_line(service.settings, service.store.sources(), b),
+        backend,
+        status,
+        api_visibility="private",
     )
 
     def vote(records: list[dict], rating: str, note: str, index: int | None = None) -> tuple[str, str]:
@@ -165,15 +171,15 @@ def _chat_tab(service: Service, articles: list[dict]) -> tuple:
         )
         return f"Thanks — saved “{'helpful' if rating == 'up' else 'not helpful'}” for “{entry['question']}”.", ""
 
-    up.click(lambda r, c: vote(r, "up", c), [records, comment], [feedback_note, comment], api_name=False)
-    down.click(lambda r, c: vote(r, "down", c), [records, comment], [feedback_note, comment], api_name=False)
+    up.click(lambda r, c: vote(r, "up", c), [records, comment], [feedback_note, comment], api_visibility="private")
+    down.click(lambda r, c: vote(r, "down", c), [records, comment], [feedback_note, comment], api_visibility="private")
 
     def liked(records: list[dict], note: str, data: gr.LikeData):
         rating = "up" if data.liked is True or data.liked == "Like" else "down"
         index = data.index[0] if isinstance(data.index, (list, tuple)) else data.index
         return vote(records, rating, note, index)
 
-    chat.like(liked, [records, comment], [feedback_note, comment], api_name=False)
+    chat.like(liked, [records, comment], [feedback_note, comment], api_visibility="private")
 
     def ask(question: str, backend: str) -> dict:
         """One question, no history: the Answer as JSON (for gradio_client)."""
@@ -230,9 +236,9 @@ def _library_tab(service: Service, articles: list[dict]) -> tuple:
             service.remove_source(source)
         return (*refreshed(), "")
 
-    article.change(lambda s: service.store.article_text(s) if s else "", article, text, api_name=False)
-    add.click(add_files, upload, [results, table, article], api_name=False)
-    remove.click(remove_article, article, [table, article, text], api_name=False)
+    article.change(lambda s: service.store.article_text(s) if s else "", article, text, api_visibility="private")
+    add.click(add_files, upload, [results, table, article], api_visibility="private")
+    remove.click(remove_article, article, [table, article, text], api_visibility="private")
     return table, article
 
 
