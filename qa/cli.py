@@ -122,6 +122,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
         first, second = (json.loads(Path(p).read_text()) for p in args.compare)
         report.compare(first, second)
         return 0
+    if args.fit_floor:
+        return _fit_floor([Path(p) for p in args.fit_floor], Path(args.out or "eval/calibration/pooled.json"))
     if args.from_feedback:
         return _feedback_to_questions(Path(args.from_feedback), Path(args.questions or "eval/feedback_questions.jsonl"))
     if not args.questions:
@@ -143,7 +145,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
     out = Path(args.out or f"eval/runs/{backend}")
     print(f"report: {report.write(result, out)} and {out / 'report.md'}")
     if args.calibrate:
-        fitted = calibrate.fit(*(runner.half(result, h) for h in dataset.SPLITS))
+        fitted = calibrate.fit(*(calibrate.half(result, h) for h in dataset.SPLITS))
         path = out / "calibration.json"
         path.write_text(json.dumps({"backend": backend, "questions": args.questions, **fitted}, indent=1))
         print(f"fitted floor for {backend}: {fitted['floor']} (dev {fitted['dev']}, test {fitted['test']}) → {path}")
@@ -152,6 +154,24 @@ def cmd_eval(args: argparse.Namespace) -> int:
         for problem in problems:
             print(f"gate {args.gate}: {problem}", file=sys.stderr)
         return 1 if problems else 0
+    return 0
+
+
+def _fit_floor(reports: list[Path], target: Path) -> int:
+    from qa.eval import calibrate
+
+    runs = {str(p.parent.name): json.loads(p.read_text()) for p in reports}
+    backends = {run["meta"].get("backend") for run in runs.values()}
+    if len(backends) != 1:
+        raise SystemExit(f"qa eval --fit-floor: the runs mix backends {sorted(map(str, backends))}")
+    fitted = calibrate.fit_pooled(runs)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    record = {"backend": backends.pop(), "runs_from": [str(p) for p in reports], **fitted}
+    target.write_text(json.dumps(record, indent=1))
+    print(f"pooled floor: {fitted['floor']} (dev {fitted['dev']}, test {fitted['test']})")
+    for name, figures in fitted["runs"].items():
+        print(f"  {name}: test {figures['test']} (floor 0: {figures['test_at_zero']})")
+    print(f"→ {target}")
     return 0
 
 
@@ -219,6 +239,12 @@ def parser() -> argparse.ArgumentParser:
         "--from-feedback",
         metavar="FEEDBACK.jsonl",
         help="turn the chat's votes into questions (written to QUESTIONS, default eval/feedback_questions.jsonl)",
+    )
+    ev.add_argument(
+        "--fit-floor",
+        nargs="+",
+        metavar="REPORT.json",
+        help="fit one confidence floor on the dev halves of several --calibrate runs (one per corpus)",
     )
     ev.add_argument("--compare", nargs=2, metavar=("A.json", "B.json"), help="what changed between two runs")
     ev.set_defaults(run=cmd_eval)

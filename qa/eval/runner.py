@@ -59,7 +59,3 @@ def _source_text(service: Service, source: str) -> str:
     if path.exists():
         return path.read_text(encoding="utf-8", errors="replace")
     return service.store.article_text(source)
-
-
-def half(result: dict, split: str) -> list[dict]:
-    return [r for r in result["records"] if r["split"] == split]
