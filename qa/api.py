@@ -17,11 +17,12 @@ from pydantic import BaseModel, Field
 
 from qa.chain import Evidence, Token
 from qa.errors import QAError
+from qa.llm.registry import BACKENDS
 from qa.service import Service
 from qa.types import Answer
 
 MAX_BODY = 256 * 1024  # JSON requests; uploads have their own limit
-BACKEND_PATTERN = "^(llamacpp|extractive|openai)$"
+BACKEND_PATTERN = f"^({'|'.join(BACKENDS)})$"
 
 
 class Turn(BaseModel):
@@ -74,7 +75,7 @@ def footer(answer: Answer) -> str:
 
 def _backend_for(model: str, service: Service) -> str:
     name = model.removeprefix("qa").lstrip("-")
-    return name if name in ("llamacpp", "extractive", "openai") else service.settings.backend
+    return name if name in BACKENDS else service.settings.backend
 
 
 def build_api(service: Service) -> FastAPI:

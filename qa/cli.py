@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from qa.config import get_settings
+from qa.llm.registry import BACKENDS
 
 
 def _filters(args: argparse.Namespace) -> dict:
@@ -197,7 +198,7 @@ def parser() -> argparse.ArgumentParser:
     ask = sub.add_parser("ask", help="answer a question from the ingested articles")
     ask.add_argument("question")
     ask.add_argument("--json", action="store_true", help="print the Answer as JSON")
-    ask.add_argument("--backend", choices=["llamacpp", "extractive", "openai"])
+    ask.add_argument("--backend", choices=list(BACKENDS))
     ask.add_argument("--k", type=int, help="passages to retrieve")
     ask.add_argument("--source", action="append", help="only this article (file name); repeatable")
     ask.add_argument("--publisher", action="append", help="only this publisher; repeatable")
@@ -217,7 +218,7 @@ def parser() -> argparse.ArgumentParser:
     sub.add_parser("model", help="assemble and verify the local model").set_defaults(run=cmd_model)
     ev = sub.add_parser("eval", help="evaluate answers against a question set (JSONL)")
     ev.add_argument("questions", nargs="?")
-    ev.add_argument("--backend", choices=["llamacpp", "extractive", "openai"])
+    ev.add_argument("--backend", choices=list(BACKENDS))
     ev.add_argument("--k", type=int)
     ev.add_argument("--out", help="report folder (default eval/runs/BACKEND)")
     ev.add_argument("--ids", help="only these question ids, comma-separated")
@@ -252,6 +253,8 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from pydantic import ValidationError
+
     from qa.errors import QAError
 
     args = parser().parse_args(argv)
@@ -260,6 +263,11 @@ def main(argv: list[str] | None = None) -> int:
     except QAError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return exc.exit_code
+    except ValidationError as exc:  # a QA_* setting with a value it cannot take
+        for problem in exc.errors():
+            where = ".".join(map(str, problem["loc"]))
+            print(f"error: setting {where} (QA_{where.upper()}): {problem['msg']}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         return 130
 

@@ -7,7 +7,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from qa.errors import QAError
@@ -31,9 +31,6 @@ for _key, _value in OFFLINE_ENV.items():
 
 class BindError(QAError, RuntimeError):
     """Serving beyond localhost without a token (here, not in qa.server, so the CLI need not import Gradio)."""
-
-
-Backend = Literal["llamacpp", "extractive", "openai"]
 
 
 class AnswerPolicy(BaseModel):
@@ -124,7 +121,17 @@ class Settings(BaseSettings):
     policy: AnswerPolicy = AnswerPolicy()
 
     # Generation
-    backend: Backend = "llamacpp"
+    backend: str = Field("llamacpp", description="a generator registered in qa/llm/registry.py")
+
+    @field_validator("backend")
+    @classmethod
+    def _known_backend(cls, name: str) -> str:
+        from qa.llm.registry import BACKENDS  # here: the registry's package imports this module
+
+        if name not in BACKENDS:
+            raise ValueError(f"unknown backend {name!r}; known: {', '.join(BACKENDS)}")
+        return name
+
     model_path: Path = PROJECT_ROOT / "models" / "qwen2.5-coder-1.5b-instruct-q4_k_m.gguf"
     n_ctx: int = 4096
     n_threads: int | None = None

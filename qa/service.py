@@ -14,6 +14,7 @@ from qa.embeddings import get_embeddings
 from qa.ingestion import pipeline
 from qa.ingestion.loaders import SUFFIXES
 from qa.llm import Generator, make_generator
+from qa.llm.registry import backend as registered
 from qa.queue import GenerationQueue
 from qa.retrieval import Filters, Retriever
 from qa.store import Store
@@ -35,15 +36,13 @@ class Service:
         backend = backend or self.settings.backend
         with self._lock:
             if backend not in self._generators:
-                self._generators[backend] = make_generator(self.settings, self.scorer, backend)
+                self._generators[backend] = make_generator(self.settings, backend)
             return self._generators[backend]
 
     def queue(self, backend: str | None = None) -> GenerationQueue:
         """One queue per backend: the local model takes one question at a time, a server several."""
         backend = backend or self.settings.backend
-        slots = {"llamacpp": 1, "openai": self.settings.openai_concurrency}.get(
-            backend, self.settings.extractive_concurrency
-        )
+        slots = registered(backend).slots(self.settings)
         with self._lock:
             if backend not in self._queues:
                 self._queues[backend] = GenerationQueue(

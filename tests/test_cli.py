@@ -52,6 +52,9 @@ def test_errors_are_messages_not_tracebacks(env, tmp_path):
     bad.write_bytes(b"\x00" * 64)
     skipped = run(env, "ingest", str(bad), check=False)
     assert skipped.returncode == 1 and "binary" in skipped.stderr
+    unknown = run({**env, "QA_BACKEND": "gpt9"}, "ask", "Who met in Geneva?", check=False)
+    assert unknown.returncode == 2 and "QA_BACKEND" in unknown.stderr and "llamacpp, extractive" in unknown.stderr
+    assert "Traceback" not in unknown.stderr
 
 
 def test_eval_turns_chat_feedback_into_a_question_file(env, tmp_path):

@@ -1,4 +1,4 @@
-"""Generators: one small interface, three backends (llamacpp, extractive, openai)."""
+"""Generators: one small interface; the backends are registered in qa/llm/registry.py."""
 
 from qa.llm.base import Generator, GeneratorError, make_generator
 

@@ -11,7 +11,6 @@ from typing import Protocol
 
 from qa.answering.candidates import Candidate
 from qa.answering.evidence import Selection
-from qa.answering.scoring import SentenceScorer
 from qa.config import Settings
 from qa.errors import QAError
 
@@ -37,18 +36,7 @@ class Generator(Protocol):
         """A standalone version of a follow-up question."""
 
 
-def make_generator(settings: Settings, scorer: SentenceScorer, backend: str | None = None) -> Generator:
-    backend = backend or settings.backend
-    if backend == "extractive":
-        from qa.llm.extractive import ExtractiveGenerator
+def make_generator(settings: Settings, backend: str | None = None) -> Generator:
+    from qa.llm.registry import backend as registered
 
-        return ExtractiveGenerator(settings.policy)
-    if backend == "llamacpp":
-        from qa.llm.llamacpp import llamacpp_generator
-
-        return llamacpp_generator(settings)
-    if backend == "openai":
-        from qa.llm.chat import openai_generator
-
-        return openai_generator(settings)
-    raise GeneratorError(f"unknown backend {backend!r}: use llamacpp, extractive or openai (QA_BACKEND)")
+    return registered(backend or settings.backend).build(settings)

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from qa.answering.candidates import Candidate
 from qa.answering.evidence import Selection
 from qa.answering.write import extractive
-from qa.config import AnswerPolicy
+from qa.config import AnswerPolicy, Settings
 from qa.text import fits_answer_type, terms
 
 _FOLLOWUP = re.compile(
@@ -53,6 +53,10 @@ class ExtractiveGenerator:
 
     def condense(self, question: str, history: list[dict]) -> str:
         return cheap_condense(question, history)
+
+
+def extractive_generator(settings: Settings) -> ExtractiveGenerator:
+    return ExtractiveGenerator(settings.policy)
 
 
 def coverage(question: str, text: str) -> float:

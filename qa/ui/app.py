@@ -11,15 +11,12 @@ import gradio as gr
 from qa import feedback
 from qa.chain import Evidence, QuestionError, Token
 from qa.llm.base import GeneratorError
+from qa.llm.registry import BACKENDS
 from qa.queue import Busy
 from qa.service import Service
 from qa.ui import render
 
-BACKENDS = [
-    ("Local model (llama.cpp)", "llamacpp"),
-    ("Extractive (no LLM, fastest)", "extractive"),
-    ("OpenAI-compatible server", "openai"),
-]
+BACKEND_CHOICES = [(b.label, b.name) for b in BACKENDS.values()]
 STATIC = Path(__file__).parent
 HEAD = f"<script>{(STATIC / 'page.js').read_text()}</script>"  # opens a citation when its [n] is clicked
 CSS = (STATIC / "page.css").read_text()
@@ -88,7 +85,7 @@ def _chat_tab(service: Service, articles: list[dict]) -> tuple:
         with gr.Column(scale=2, min_width=300):
             sources = gr.HTML(EMPTY_SOURCES, label="Sources", elem_id="qa-sources")
             with gr.Accordion("Settings", open=False, elem_id="qa-settings"):
-                backend = gr.Dropdown(BACKENDS, value=service.settings.backend, label="Generator")
+                backend = gr.Dropdown(BACKEND_CHOICES, value=service.settings.backend, label="Generator")
                 top_k = gr.Slider(1, 10, value=service.settings.top_k, step=1, label="Passages (top-k)")
                 publishers = gr.Dropdown(_publishers(articles), multiselect=True, label="Only these publishers")
                 with gr.Row():

@@ -7,6 +7,7 @@ import html
 import re
 from collections.abc import Callable
 
+from qa.llm.registry import backend as registered
 from qa.text import MARKER
 from qa.types import Answer, Citation
 
@@ -133,10 +134,7 @@ def library_rows(sources: list[dict]) -> list[list]:
 
 
 def status_line(settings, sources: list[dict], backend: str) -> str:
-    model = {
-        "llamacpp": settings.model_path.name,
-        "openai": f"{settings.openai_model} at {settings.openai_base_url}",
-    }.get(backend, "none (extractive: answers are quoted sentences)")
+    model = registered(backend).model(settings)
     store = settings.chroma_url or str(settings.store_path)
     chunks = sum(s["chunks"] for s in sources)
     return (
