@@ -18,6 +18,7 @@ import numpy as np
 from chromadb.config import Settings as ChromaSettings
 from common import eval_questions, percentile, save, synthetic_articles
 
+from qa.config import Settings
 from qa.embeddings import get_embeddings
 from qa.ingestion.chunker import chunk_article
 from qa.types import Article
@@ -29,7 +30,7 @@ K = 10
 
 def real_vectors(n: int) -> np.ndarray:
     texts = [c.text for i, a in enumerate(synthetic_articles(n)) for c in chunk_article(Article(f"{i}", a), 180, 40)]
-    return np.asarray(get_embeddings("all-MiniLM-L6-v2").embed_documents(texts[:n]), dtype=np.float32)
+    return np.asarray(get_embeddings(Settings().embedder).embed_documents(texts[:n]), dtype=np.float32)
 
 
 def grown(base: np.ndarray, size: int, rng: np.random.Generator) -> np.ndarray:
@@ -83,7 +84,7 @@ def main() -> None:
     rng = np.random.default_rng(0)
     base = real_vectors(1000)
     queries = np.asarray(
-        get_embeddings("all-MiniLM-L6-v2").embed_documents(
+        get_embeddings(Settings().embedder).embed_documents(
             eval_questions(("single", "multi", "unanswerable", "conflict"))
         ),
         dtype=np.float32,

@@ -23,10 +23,6 @@ class GenerationQueue:
         self._lock = threading.Lock()
         self._waiting = 0
 
-    @property
-    def waiting(self) -> int:
-        return self._waiting
-
     @contextmanager
     def slot(self) -> Iterator[None]:
         with self._lock:

@@ -4,37 +4,42 @@ from __future__ import annotations
 
 import re
 import threading
-from dataclasses import dataclass
 
 import bm25s
 import numpy as np
 import Stemmer
 from langchain_core.embeddings import Embeddings
+from pydantic import BaseModel, ConfigDict, Field
 
 from qa.store import Store, StoredChunk, rows
 from qa.types import Passage
 
+ISO_DATE = r"^\d{4}-\d{2}-\d{2}$"
 RRF_K = 60  # the constant from Cormack et al.; dampens the weight of the very top ranks
 MMR_LAMBDA = 0.75  # relevance vs. diversity: mostly relevance, enough to give several articles a voice
 DUPLICATE_JACCARD = 0.6
 
 
-@dataclass(frozen=True)
-class Filters:
-    sources: tuple[str, ...] = ()
-    publishers: tuple[str, ...] = ()
-    date_from: str | None = None  # ISO dates, inclusive
-    date_to: str | None = None
+class Filters(BaseModel):
+    """What a question may be answered from; one model from the API's request body to the retriever."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    sources: tuple[str, ...] = Field((), max_length=50, description="only these articles (file names)")
+    publishers: tuple[str, ...] = Field((), max_length=50, description="only these publishers")
+    date_from: str | None = Field(None, pattern=ISO_DATE, description="published on or after (inclusive)")
+    date_to: str | None = Field(None, pattern=ISO_DATE, description="published on or before (inclusive)")
 
     @classmethod
     def from_dict(cls, data: dict | None) -> Filters:
+        """From the chat's and the CLI's loose form: singular keys, a string for a list, blanks for none."""
         data = data or {}
         as_tuple = lambda v: tuple([v] if isinstance(v, str) else (v or ()))  # noqa: E731
         return cls(
-            as_tuple(data.get("sources") or data.get("source")),
-            as_tuple(data.get("publishers") or data.get("publisher")),
-            data.get("date_from"),
-            data.get("date_to"),
+            sources=as_tuple(data.get("sources") or data.get("source")),
+            publishers=as_tuple(data.get("publishers") or data.get("publisher")),
+            date_from=data.get("date_from") or None,
+            date_to=data.get("date_to") or None,
         )
 
     def __bool__(self) -> bool:

@@ -13,7 +13,6 @@ class Article:
     publisher: str | None = None
     published: str | None = None  # ISO date, YYYY-MM-DD
     author: str | None = None
-    removed: tuple[str, ...] = ()  # names of cleaning rules that fired
 
     def metadata(self) -> dict[str, str]:
         """Chroma metadata values must be scalars; missing fields are left out."""

@@ -89,8 +89,10 @@ def test_upload_list_ask_delete(server):
     results = httpx.post(f"{server['url']}/api/ingest", files=files, timeout=120).json()["files"]
     assert results[0]["status"] == "added" and results[1]["status"] == "skipped"
     assert (server["uploads"] / "escape market.txt").exists()  # the folder part of the name was dropped
-    sources = httpx.get(f"{server['url']}/api/sources").json()
-    entry = next(s for s in sources if s["source"].endswith("escape market.txt"))
+    found = httpx.get(f"{server['url']}/api/sources", params={"q": "night market", "sort": "title"}).json()
+    assert found["total"] == 1 and sum(found["by_publisher"].values()) == 1
+    entry = found["items"][0]
+    assert entry["source"].endswith("escape market.txt")
     assert entry["chunks"] >= 1 and entry["title"] == "Harbour Town Opens Night Market"
     answer = httpx.post(
         f"{server['url']}/api/answer",
@@ -100,8 +102,13 @@ def test_upload_list_ask_delete(server):
     assert "80 stalls" in answer["answer"]
     removed = httpx.delete(f"{server['url']}/api/sources/{entry['id']}").json()
     assert removed["removed_chunks"] == entry["chunks"]
-    assert all(s["id"] != entry["id"] for s in httpx.get(f"{server['url']}/api/sources").json())
+    listed = httpx.get(f"{server['url']}/api/sources", params={"limit": 500}).json()["items"]
+    assert all(s["id"] != entry["id"] for s in listed)
     assert httpx.delete(f"{server['url']}/api/sources/{entry['id']}").status_code == 404
+    unknown = httpx.post(f"{server['url']}/api/sources/remove", json={"ids": [listed[0]["id"], "nope"]})
+    assert unknown.status_code == 404 and len(httpx.get(f"{server['url']}/api/sources").json()["items"]) == len(
+        listed
+    )  # a selection with an unknown id removes nothing
 
 
 def test_openai_client_works_unchanged(server):

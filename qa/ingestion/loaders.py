@@ -105,6 +105,5 @@ def load(path: Path, source: str, max_bytes: int = MAX_BYTES) -> tuple[Article, 
         publisher=found.publisher,
         published=found.published,
         author=found.author,
-        removed=cleaned.fired,
     )
     return article, note

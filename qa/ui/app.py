@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import cast
 
 import gradio as gr
 
-from qa import feedback
+from qa import feedback, library
 from qa.chain import Evidence, QuestionError, Token
 from qa.llm.base import GeneratorError
 from qa.llm.registry import BACKENDS
@@ -20,7 +21,10 @@ BACKEND_CHOICES = [(b.label, b.name) for b in BACKENDS.values()]
 STATIC = Path(__file__).parent
 HEAD = f"<script>{(STATIC / 'page.js').read_text()}</script>"  # opens a citation when its [n] is clicked
 CSS = (STATIC / "page.css").read_text()
-EMPTY_SOURCES = "<p><i>Sources for the latest answer appear here. Click a [n] marker to open its passage.</i></p>"
+EMPTY_SOURCES = (
+    "<p><i>Sources for the latest answer appear here. Click a [n] marker to open its passage, or an earlier "
+    "answer to see its sources again.</i></p>"
+)
 
 
 def build(service: Service) -> gr.Blocks:
@@ -31,21 +35,37 @@ def build(service: Service) -> gr.Blocks:
         )
         articles = service.store.sources()
         with gr.Tab("Chat"):
-            examples, publishers, status, backend = _chat_tab(service, articles)
+            examples, status, controls = _chat_tab(service, articles)
         with gr.Tab("Library"):
-            table, article = _library_tab(service, articles)
+            library_view = _library_tab(service, articles)
+        # the reader's chosen settings, kept in this browser's localStorage across reloads
+        saved = gr.BrowserState({}, storage_key="qa-settings", secret="qa-settings-not-secret")
 
-        def on_load(chosen: str):
+        def on_load(stored: dict):
             """One read of the article list per page load (it scans every chunk's metadata)."""
             articles = service.store.sources()
+            chosen = str(stored.get("backend") or "")
+            chosen = chosen if chosen in BACKENDS else service.settings.backend
+            known = _publishers(articles)
             return (
                 gr.Dataset(samples=_samples(articles)),
-                gr.Dropdown(choices=_publishers(articles)),
                 render.status_line(service.settings, articles, chosen),
                 *_library_state(articles),
+                chosen,
+                stored.get("top_k") or service.settings.top_k,
+                gr.Dropdown(choices=known, value=[p for p in stored.get("publishers") or [] if p in known]),
+                stored.get("date_from") or "",
+                stored.get("date_to") or "",
             )
 
-        app.load(on_load, backend, [examples, publishers, status, table, article], api_visibility="private")
+        app.load(on_load, saved, [examples, status, *library_view, *controls], api_visibility="private")
+        gr.on(
+            [c.change for c in controls],
+            lambda b, k, p, f, t: {"backend": b, "top_k": k, "publishers": p, "date_from": f, "date_to": t},
+            list(controls),
+            saved,
+            api_visibility="private",
+        )
     return app
 
 
@@ -85,12 +105,18 @@ def _chat_tab(service: Service, articles: list[dict]) -> tuple:
         with gr.Column(scale=2, min_width=300):
             sources = gr.HTML(EMPTY_SOURCES, label="Sources", elem_id="qa-sources")
             with gr.Accordion("Settings", open=False, elem_id="qa-settings"):
-                backend = gr.Dropdown(BACKEND_CHOICES, value=service.settings.backend, label="Generator")
-                top_k = gr.Slider(1, 10, value=service.settings.top_k, step=1, label="Passages (top-k)")
-                publishers = gr.Dropdown(_publishers(articles), multiselect=True, label="Only these publishers")
+                backend = gr.Dropdown(
+                    BACKEND_CHOICES, value=service.settings.backend, label="Generator", elem_id="qa-backend"
+                )
+                top_k = gr.Slider(
+                    1, 10, value=service.settings.top_k, step=1, label="Passages (top-k)", elem_id="qa-top-k"
+                )
+                publishers = gr.Dropdown(
+                    _publishers(articles), multiselect=True, label="Only these publishers", elem_id="qa-publishers"
+                )
                 with gr.Row():
-                    date_from = gr.Textbox(label="Published from", placeholder="YYYY-MM-DD")
-                    date_to = gr.Textbox(label="Published to", placeholder="YYYY-MM-DD")
+                    date_from = gr.Textbox(label="Published from", placeholder="YYYY-MM-DD", elem_id="qa-date-from")
+                    date_to = gr.Textbox(label="Published to", placeholder="YYYY-MM-DD", elem_id="qa-date-to")
                 status = gr.Markdown(
                     render.status_line(service.settings, articles, service.settings.backend), elem_id="qa-status"
                 )
@@ -107,25 +133,29 @@ def _chat_tab(service: Service, articles: list[dict]) -> tuple:
             "date_from": (start or "").strip() or None,
             "date_to": (end or "").strip() or None,
         }
-        turn, draft = len(records), ""
+        turn, draft, earlier = len(records), "", [r["sources"] for r in records]
+        nearby: list = []
         try:
             for event in service.stream(message, history=history, backend=backend, k=int(k), filters=filters):
                 if isinstance(event, Evidence):
-                    yield messages, render.evidence_html(event), "", records
+                    nearby = nearby or event.citations  # the retrieved passages: what a refusal points to
+                    panel = render.sources_panel([*earlier, render.evidence_html(event)], turn)
+                    yield messages, panel, "", records
                 elif isinstance(event, Token):
                     draft += event.text
                     messages[-1]["content"] = render.draft_markdown(draft)
                     yield messages, gr.skip(), "", records
                 else:
                     messages[-1]["content"] = render.answer_markdown(event, turn)
+                    html = render.sources_html(event, turn, service.store.article_text, nearby)
                     entry = {
                         "index": len(messages) - 1,
                         "question": message,
                         "history": history,
                         "answer": event.to_dict(),
+                        "sources": html,
                     }
-                    html = render.sources_html(event, turn, service.store.article_text)
-                    yield messages, html, "", records + [entry]
+                    yield messages, render.sources_panel([*earlier, html], turn), "", [*records, entry]
         except (QuestionError, GeneratorError, Busy, ValueError) as exc:
             messages[-1]["content"] = f"⚠️ {exc}"
             yield messages, gr.skip(), "", records
@@ -184,13 +214,24 @@ def _chat_tab(service: Service, articles: list[dict]) -> tuple:
 
     hidden_q, hidden_json = gr.Textbox(visible=False), gr.JSON(visible=False)
     gr.Button(visible=False).click(ask, [hidden_q, backend], hidden_json, api_name="ask")
-    return examples, publishers, status, backend
+    return examples, status, (backend, top_k, publishers, date_from, date_to)
 
 
-def _library_tab(service: Service, articles: list[dict]) -> tuple:
+LIBRARY_PAGE = 50  # rows per page: a page of 800 articles still renders at once
+SORTS = [("Newest first", "published"), ("Title", "title"), ("Publisher", "publisher"), ("File", "source")]
+
+
+def _library_tab(service: Service, articles: list[dict]) -> list:
+    with gr.Row():
+        search = gr.Textbox(label="Search title, publisher, author or file", scale=3, elem_id="qa-library-search")
+        sort = gr.Dropdown(SORTS, value="published", label="Sort", scale=1, elem_id="qa-library-sort")
+        page_no = gr.Number(1, minimum=1, precision=0, label="Page", scale=1, elem_id="qa-library-page")
+    summary = gr.Markdown(
+        render.library_summary(library.page(articles, limit=LIBRARY_PAGE)), elem_id="qa-library-summary"
+    )
     table = gr.Dataframe(
         headers=["Title", "Publisher", "Published", "Author", "Chunks", "Source"],
-        value=render.library_rows(articles),
+        value=render.library_rows(library.page(articles, limit=LIBRARY_PAGE)["items"]),
         interactive=False,
         wrap=True,
         column_widths=["34%", "14%", "11%", "13%", "7%", "21%"],
@@ -214,8 +255,8 @@ def _library_tab(service: Service, articles: list[dict]) -> tuple:
         elem_id="qa-upload-results",
     )
 
-    def refreshed():
-        return _library_state(service.store.sources())
+    def refreshed(query: str = "", key: str = "published", number: float = 1):
+        return _library_state(service.store.sources(), query, key, int(number or 1))
 
     def add_files(files, progress=gr.Progress()):  # noqa: B008 (Gradio injects progress through this default)
         rows = []
@@ -231,16 +272,29 @@ def _library_tab(service: Service, articles: list[dict]) -> tuple:
     def remove_article(source: str | None):
         if source:
             service.remove_source(source)
-        return (*refreshed(), "")
+        return (*refreshed(), "")  # back to the first page: the one shown may have emptied
 
+    view = [table, article, summary]
     article.change(lambda s: service.store.article_text(s) if s else "", article, text, api_visibility="private")
-    add.click(add_files, upload, [results, table, article], api_visibility="private")
-    remove.click(remove_article, article, [table, article, text], api_visibility="private")
-    return table, article
+    add.click(add_files, upload, [results, *view], api_visibility="private")
+    remove.click(remove_article, article, [*view, text], api_visibility="private")
+    gr.on(
+        [search.submit, sort.change, page_no.submit],
+        refreshed,
+        [search, sort, page_no],
+        view,
+        api_visibility="private",
+    )
+    return view
 
 
-def _library_state(articles: list[dict]) -> tuple:
-    return render.library_rows(articles), gr.Dropdown(choices=[a["source"] for a in articles], value=None)
+def _library_state(articles: list[dict], query: str = "", key: str = "published", number: int = 1) -> tuple:
+    """One page of the library (the article picker lists that page's articles), and what it holds."""
+    shown = library.page(
+        articles, query, cast(library.SortKey, key), key == "published", (number - 1) * LIBRARY_PAGE, LIBRARY_PAGE
+    )
+    choices = [a["source"] for a in shown["items"]]
+    return render.library_rows(shown["items"]), gr.Dropdown(choices=choices, value=None), render.library_summary(shown)
 
 
 def _samples(articles: list[dict]) -> list[list[str]]:

@@ -12,7 +12,7 @@ from qa.text import MARKER
 from qa.types import Answer, Citation
 
 _LINKED = re.compile(r"\[\\\[(\d+)\\\]\]\(#cite-\d+-\d+\)")
-_NOTES = re.compile(r"\n\n\*(Draft —|Confidence:|\d+ sentences? of the draft removed).*", re.DOTALL)
+_NOTES = re.compile(r"\n\n\*\[?(Draft —|Confidence:|Why not|\d+ sentences? of the draft removed).*", re.DOTALL)
 CONTEXT_CHARS = 500  # article text shown on each side of a quote
 
 
@@ -39,8 +39,11 @@ def answer_markdown(answer: Answer, turn: int) -> str:
             f"*{len(dropped)} {noun} of the draft removed: no cited sentence supports "
             f"{'it' if len(dropped) == 1 else 'them'}.*"
         )
-    if not answer.refused:
-        parts.append(f"*Confidence: {confidence_label(answer.confidence)}*")
+    # the link shows this answer's own sources in the panel (the page's script), however old the answer
+    if answer.refused:
+        parts.append(f"*[Why not, and what the articles cover](#turn-{turn})*")
+    else:
+        parts.append(f"*[Confidence: {confidence_label(answer.confidence)}](#turn-{turn})*")
     return "\n\n".join(parts)
 
 
@@ -55,12 +58,20 @@ def unlink_markers(text: str) -> str:
     return _NOTES.sub("", _LINKED.sub(lambda m: f"[{m.group(1)}]", text))
 
 
-def sources_html(answer: Answer, turn: int, article_text: Callable[[str], str]) -> str:
+def sources_panel(sections: list[str], shown: int) -> str:
+    """Every answer's sources, one section per answer; only `shown` is visible (the page's script switches
+    sections when a marker or an older answer is clicked)."""
+    return "\n".join(
+        f'<section class="qa-turn" id="turn-{i}"{"" if i == shown else " hidden"}>{body}</section>'
+        for i, body in enumerate(sections)
+    )
+
+
+def sources_html(
+    answer: Answer, turn: int, article_text: Callable[[str], str], nearby: list[Citation] | None = None
+) -> str:
     if answer.refused:
-        return (
-            '<div class="qa-refusal"><b>The articles don\'t say.</b> No passage answers this question, so '
-            "nothing is cited. Rephrase it, or see the Library tab for what the articles cover.</div>"
-        )
+        return refusal_html(answer, nearby or [])
     parts = []
     if answer.conflict:
         parts.append(
@@ -69,6 +80,19 @@ def sources_html(answer: Answer, turn: int, article_text: Callable[[str], str]) 
         )
     parts += [_citation(c, turn, article_text(c.source)) for c in answer.citations]
     return "\n".join(parts) or "<p><i>No citations.</i></p>"
+
+
+def refusal_html(answer: Answer, nearby: list[Citation]) -> str:
+    """Why nothing is cited, and what the closest articles are about instead."""
+    reason = answer.debug.get("refusal_reason")
+    why = f" ({html.escape(reason)})" if reason else ""
+    titles = list(dict.fromkeys(c.title or c.source for c in nearby))
+    covered = "".join(f"<li>{html.escape(t)}</li>" for t in titles[:5])
+    closest = f"<p>The closest articles are about:</p><ul>{covered}</ul>" if covered else ""
+    return (
+        f'<div class="qa-refusal"><b>The articles don\'t say.</b> No passage answers this question{why}, so '
+        f"nothing is cited. Rephrase it, or see the Library tab for what the articles cover.{closest}</div>"
+    )
 
 
 def evidence_html(evidence) -> str:
@@ -131,6 +155,16 @@ def library_rows(sources: list[dict]) -> list[list]:
         ]
         for s in sources
     ]
+
+
+def library_summary(page: dict) -> str:
+    """Which articles a library page shows, and how the matching articles spread over publishers and months."""
+    total, first = page["total"], page["offset"] + 1
+    last = min(page["offset"] + page["limit"], total)
+    shown = f"Articles {first}–{last} of {total}" if total else "No articles match"
+    publishers = ", ".join(f"{html.escape(str(p))} {n}" for p, n in list(page["by_publisher"].items())[:8])
+    months = ", ".join(f"{m} {n}" for m, n in list(page["by_month"].items())[-6:])
+    return f"**{shown}.** By publisher: {publishers or '—'}. By month: {months or '—'}."
 
 
 def status_line(settings, sources: list[dict], backend: str) -> str:

@@ -23,6 +23,7 @@ FLAGS = [
     "--disable-sync",
 ]
 DESKTOP, PHONE = {"width": 1280, "height": 900}, {"width": 390, "height": 844}
+SHOWN = "#qa-sources section.qa-turn:not([hidden])"  # the sources of the answer being looked at
 NEW_ARTICLE = """---
 title: Oskarvik opens the Lumen Bridge
 publisher: Nordic Courier
@@ -83,7 +84,7 @@ def ask(page, question: str):
     # the answer is final when the sources panel has been rewritten for this turn
     page.wait_for_function(
         "n => document.querySelectorAll('#qa-chat .message').length >= n + 2 && "
-        "document.querySelector('#qa-sources .qa-cite, #qa-sources .qa-refusal') && "
+        f"document.querySelector('{SHOWN} .qa-cite, {SHOWN} .qa-refusal') && "
         "!document.querySelector('#qa-chat .generating, #qa-chat .pending')",
         arg=before,
     )
@@ -113,8 +114,23 @@ def test_answer_streams_in_and_a_citation_opens_its_passage_in_the_article(page,
 def test_refusal_is_shown_as_such_with_nothing_cited(page):
     answer = ask(page, "What did Emmanuel Macron say about the talks?")
     assert "don't say" in answer.inner_text()
-    assert page.locator("#qa-sources .qa-refusal").is_visible()
-    assert page.locator("#qa-sources .qa-cite").count() == 0
+    assert page.locator(f"{SHOWN} .qa-refusal").is_visible()
+    assert page.locator(f"{SHOWN} .qa-cite").count() == 0
+    assert "The closest articles are about" in page.locator(f"{SHOWN} .qa-refusal").inner_text()
+
+
+def test_an_older_answers_marker_opens_its_own_passage(page):
+    first = page.locator("#qa-chat .message").nth(1)  # the troops answer; the refusal came after it
+    marker = first.locator('a[href*="#cite-0-"]').first
+    target = marker.get_attribute("href").split("#")[1]
+    assert page.locator(f"#{target}").is_hidden()  # the latest answer's sources are showing
+    marker.click()
+    opened = page.locator(f"details#{target}[open]")
+    opened.wait_for()
+    assert opened.is_visible() and "100,000" in opened.locator(".qa-quote").inner_text()
+    assert page.locator("#turn-1").is_hidden()
+    page.locator("#qa-chat .message").last.locator('a[href*="#turn-1"]').click()  # back to the refusal
+    page.locator(f"{SHOWN} .qa-refusal").wait_for()
 
 
 def test_feedback_with_a_comment_is_saved_as_jsonl(page, app):
@@ -159,6 +175,27 @@ def test_open_an_articles_cleaned_text_then_remove_it(page):
     page.get_by_role("tab", name="Chat").click()
 
 
+def test_settings_survive_a_reload(page):
+    from playwright.sync_api import expect
+
+    page.locator("#qa-settings").get_by_text("Settings").click()
+    slider = page.locator("#qa-top-k input[type=number]")
+    slider.fill("3")
+    slider.press("Enter")
+    page.locator("#qa-date-from textarea").fill("2022-01-01")
+    page.locator("#qa-date-from textarea").press("Tab")
+    page.wait_for_timeout(500)
+    page.reload()
+    page.locator("#qa-settings").get_by_text("Settings").click()
+    expect(page.locator("#qa-top-k input[type=number]")).to_have_value("3")
+    expect(page.locator("#qa-date-from textarea")).to_have_value("2022-01-01")
+    page.locator("#qa-top-k input[type=number]").fill("5")  # back to the defaults for the other tests
+    page.locator("#qa-top-k input[type=number]").press("Enter")
+    page.locator("#qa-date-from textarea").fill("")
+    page.locator("#qa-date-from textarea").press("Tab")
+    page.wait_for_timeout(500)
+
+
 def test_phone_width_has_no_sideways_scrolling(page, shots):
     page.set_viewport_size(PHONE)
     page.wait_for_timeout(500)
@@ -167,3 +204,45 @@ def test_phone_width_has_no_sideways_scrolling(page, shots):
     assert page.locator("#qa-question textarea").is_visible() and page.locator("#qa-ask").is_visible()
     page.screenshot(path=str(shots / "phone.png"), full_page=True)
     page.set_viewport_size(DESKTOP)
+
+
+def choose_backend(page, label: str) -> None:
+    settings = page.locator("#qa-settings")
+    if not page.locator("#qa-backend").is_visible():
+        settings.get_by_text("Settings").click()
+    page.locator("#qa-backend input").fill(label.split()[0])
+    page.get_by_role("option", name=label).first.click()
+    page.wait_for_timeout(500)
+
+
+WATCH = """() => {
+  window.qaSeen = []; window.qaEvidenceAt = null; window.qaAnswerAt = null;
+  const start = performance.now();
+  new MutationObserver(() => {
+    const bubbles = document.querySelectorAll('#qa-chat .message');
+    const last = bubbles.length ? bubbles[bubbles.length - 1].innerText.trim() : '';
+    if (last && window.qaSeen[window.qaSeen.length - 1] !== last) window.qaSeen.push(last);
+    if (window.qaEvidenceAt === null && document.querySelector('#qa-sources .qa-evidence'))
+      window.qaEvidenceAt = performance.now() - start;
+    if (window.qaAnswerAt === null && document.querySelector('#qa-sources section.qa-turn:not([hidden]) .qa-cite'))
+      window.qaAnswerAt = performance.now() - start;
+  }).observe(document.body, {subtree: true, childList: true, characterData: true});
+}"""
+
+
+@pytest.mark.llm
+def test_with_the_local_model_sources_come_first_and_no_answer_is_silently_replaced(page):
+    choose_backend(page, "Local model (llama.cpp)")
+    try:
+        page.evaluate(WATCH)
+        final = ask(page, "Who led the Russian delegation in Geneva?").inner_text().strip()
+        seen = page.evaluate("window.qaSeen")
+        evidence_at, answer_at = page.evaluate("[window.qaEvidenceAt, window.qaAnswerAt]")
+    finally:
+        choose_backend(page, "Extractive (no LLM, fastest)")
+    assert "Ryabkov" in final
+    assert evidence_at is not None and answer_at is not None and evidence_at < answer_at
+    question = "Who led the Russian delegation in Geneva?"
+    shown = [text for text in seen if text != question and not text.startswith("Draft —")]
+    # what is shown as the answer only grows into the final text: never swapped for another
+    assert all(final.startswith(text) for text in shown), shown

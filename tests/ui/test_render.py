@@ -86,3 +86,20 @@ def test_evidence_is_shown_as_being_read_before_the_answer():
 
     html = render.evidence_html(Evidence("chosen", [Citation(1, "a.txt", "Talks", "2022-01-10", "Ryabkov led.")]))
     assert "Checking the answer against these sentences" in html and "Ryabkov led." in html
+
+
+def test_every_answer_keeps_its_sources_and_only_the_one_looked_at_shows():
+    panel = render.sources_panel(["<p>first</p>", "<p>second</p>"], shown=1)
+    assert '<section class="qa-turn" id="turn-0" hidden><p>first</p>' in panel
+    assert '<section class="qa-turn" id="turn-1"><p>second</p>' in panel
+
+
+def test_a_refusal_says_why_and_what_the_closest_articles_cover():
+    from qa.types import Answer, Citation
+
+    refused = Answer("The articles don't say.", True, debug={"refusal_reason": "no sentence states it"})
+    nearby = [Citation(1, "a.txt", "Talks open", None, "x"), Citation(2, "a.txt", "Talks open", None, "y")]
+    html = render.sources_html(refused, 2, lambda source: "", nearby)
+    assert "no sentence states it" in html and html.count("<li>Talks open</li>") == 1
+    assert "(#turn-2)" in render.answer_markdown(refused, 2)  # the refusal links to its own section
+    assert render.unlink_markers(render.answer_markdown(refused, 2)) == "The articles don't say."

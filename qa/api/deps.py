@@ -1,0 +1,63 @@
+"""What the routers share: the process's Service, the answer request, and the stream helpers."""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Iterator
+from typing import Annotated
+
+from fastapi import Depends, HTTPException, Request
+from pydantic import BaseModel, Field
+
+from qa.errors import QAError
+from qa.llm.registry import BACKENDS
+from qa.retrieval import Filters
+from qa.service import Service
+
+BACKEND_PATTERN = f"^({'|'.join(BACKENDS)})$"
+
+
+def get_service(request: Request) -> Service:
+    return request.app.state.service
+
+
+ServiceDep = Annotated[Service, Depends(get_service)]
+
+
+class Turn(BaseModel):
+    role: str = Field(pattern="^(user|assistant)$")
+    content: str = Field(max_length=20_000)
+
+
+class AnswerRequest(BaseModel):
+    question: str = Field(max_length=20_000)
+    history: list[Turn] = Field(default_factory=list, max_length=40)
+    k: int | None = Field(None, ge=1, le=20)
+    filters: Filters | None = None
+    backend: str | None = Field(None, pattern=BACKEND_PATTERN)
+    stream: bool = False
+
+
+def start(service: Service, request: AnswerRequest) -> tuple[object, Iterator]:
+    """The stream's first event and the rest: validation and queue errors surface here, as a status code."""
+    stream = service.stream(
+        request.question,
+        history=[t.model_dump() for t in request.history],
+        k=request.k,
+        filters=request.filters,
+        backend=request.backend,
+    )
+    try:
+        return next(stream), stream
+    except QAError as exc:
+        raise HTTPException(exc.http_status, str(exc), headers=exc.headers) from exc
+
+
+def chain(first, rest: Iterator) -> Iterator:
+    yield first
+    yield from rest
+
+
+def last(first, rest: Iterator):
+    """The final event (the checked Answer) of a stream whose first event was already taken."""
+    return deque(chain(first, rest), maxlen=1)[0]

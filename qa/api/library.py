@@ -1,0 +1,54 @@
+"""The article library: upload, list (paged, searchable, sortable), remove one or a selection."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, File, HTTPException, Query, UploadFile
+from pydantic import BaseModel, Field
+
+from qa import library
+from qa.api.deps import ServiceDep
+from qa.library import SortKey
+
+router = APIRouter(tags=["library"])
+
+
+class Selection(BaseModel):
+    ids: list[str] = Field(min_length=1, max_length=1000, description="article ids from GET /api/sources")
+
+
+@router.post("/api/ingest", summary="Upload articles (.txt, .md, .html) and ingest them")
+def ingest(service: ServiceDep, files: list[UploadFile] = File(...)) -> dict:
+    limit = service.settings.max_upload_bytes + 1  # one byte over the limit is enough to know it is too large
+    return {"files": [service.add_upload(f.filename or "", f.file.read(limit)) for f in files]}
+
+
+@router.get("/api/sources", summary="Ingested articles: a page, with counts per publisher and per month")
+def sources(
+    service: ServiceDep,
+    q: Annotated[str, Query(max_length=200, description="words in the title, publisher, author or file")] = "",
+    sort: SortKey = "published",
+    order: Annotated[str, Query(pattern="^(asc|desc)$")] = "desc",
+    offset: Annotated[int, Query(ge=0)] = 0,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+) -> dict:
+    return library.page(service.store.sources(), q, sort, order == "desc", offset, limit)
+
+
+@router.delete("/api/sources/{source_id}", summary="Remove an article and its chunks")
+def delete_source(source_id: str, service: ServiceDep) -> dict:
+    return _remove(service, [source_id])[0]
+
+
+@router.post("/api/sources/remove", summary="Remove a selection of articles")
+def delete_selection(selection: Selection, service: ServiceDep) -> dict:
+    return {"removed": _remove(service, selection.ids)}
+
+
+def _remove(service, ids: list[str]) -> list[dict]:
+    by_id = {s["id"]: s["source"] for s in service.store.sources()}
+    unknown = [i for i in ids if i not in by_id]
+    if unknown:
+        raise HTTPException(404, f"no article with id {', '.join(unknown[:10])}")
+    return [{"source": by_id[i], "removed_chunks": service.remove_source(by_id[i])} for i in ids]
