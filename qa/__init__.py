@@ -22,12 +22,15 @@ def answer(
     k: int | None = None,
     filters: dict | None = None,
     backend: str | None = None,
+    as_of: str | None = None,
 ) -> Answer:
-    """Answer `question` from the ingested articles (ingesting seeds/ first if the store is empty)."""
+    """Answer `question` from the ingested articles (ingesting seeds/ first if the store is empty). `as_of`
+    (YYYY-MM-DD) answers from what was published up to that date, treating it as "now"."""
     from qa.service import get_service
 
     service = get_service()
     service.ensure_seeded(show_progress=False)
+    filters = {**(filters or {}), "as_of": as_of} if as_of else filters
     return service.answer(question, history=history, k=k, filters=filters, backend=backend)
 
 
@@ -37,6 +40,7 @@ def stream(
     k: int | None = None,
     filters: dict | None = None,
     backend: str | None = None,
+    as_of: str | None = None,
 ) -> Iterator[str | Answer]:
     """Yields the draft answer text as it is generated, then the final verified Answer."""
     from qa.chain import Token
@@ -44,6 +48,7 @@ def stream(
 
     service = get_service()
     service.ensure_seeded(show_progress=False)
+    filters = {**(filters or {}), "as_of": as_of} if as_of else filters
     for event in service.stream(question, history=history, k=k, filters=filters, backend=backend):
         if isinstance(event, Token):
             yield event.text

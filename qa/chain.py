@@ -8,9 +8,10 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import date
 
 from qa.answering.candidates import Candidate, candidates
-from qa.answering.dates import attribute_dates
+from qa.answering.dates import as_of_note, attribute_dates
 from qa.answering.evidence import Selection, refusal_reason
 from qa.answering.scoring import SentenceScorer
 from qa.answering.verify import Verdict, answers_question, verify
@@ -20,7 +21,7 @@ from qa.config import Settings
 from qa.errors import QAError
 from qa.llm.base import Generator
 from qa.queue import GenerationQueue
-from qa.retrieval import Filters, Retriever
+from qa.retrieval import Filters, Retriever, about_present
 from qa.text import missing_names, names, strip_markers
 from qa.types import Answer, Citation, Passage
 
@@ -158,7 +159,8 @@ class Chain:
                 judge = self.generator.judge if self.generator.judges else None
                 verdicts = verify(claims("".join(raw), chosen), chosen, self.policy, judge, standalone)
         debug["verdicts"] = [v.to_dict() for v in verdicts]
-        yield self._answer(standalone, verdicts, found, selection, timer, debug)
+        answer = self._answer(standalone, verdicts, found, selection, timer, debug)
+        yield self._dated(answer, standalone, filters)
 
     def _answer(
         self,
@@ -188,8 +190,20 @@ class Chain:
                 cited = [*cited, other.other]
             text = with_versions(text, other, len(cited))
         citations = [c.citation(n) for n, c in enumerate(cited, start=1)]
-        text = attribute_dates(text, citations)
         return Answer(text, False, citations, timer.done(), debug, other.differ, confidence)
+
+    def _dated(self, answer: Answer, question: str, filters: Filters | None) -> Answer:
+        """An answer about now says as of when (and how old its evidence is); otherwise relative dates in it
+        ("on Monday") are pinned to their article's date."""
+        if answer.refused:
+            return answer
+        as_of = filters.as_of if filters else None
+        if as_of or about_present(question, self.settings.present_words):
+            now = as_of or date.today().isoformat()
+            answer.answer = as_of_note(answer.answer, answer.citations, now, self.settings.stale_days)
+        else:
+            answer.answer = attribute_dates(answer.answer, answer.citations)
+        return answer
 
 
 def _numbered(kept: list[Verdict], by_id: dict[int, Candidate]) -> tuple[str, list[Candidate]]:

@@ -17,6 +17,7 @@ def _filters(args: argparse.Namespace) -> dict:
         "publishers": args.publisher or (),
         "date_from": args.date_from,
         "date_to": args.date_to,
+        "as_of": args.as_of,
     }
 
 
@@ -141,7 +142,9 @@ def cmd_eval(args: argparse.Namespace) -> int:
     if args.calibrate:  # answer everything the selector chose; the floor is fitted from the records
         policy = service.settings.policy
         service.settings.policy = policy.model_copy(update={"min_confidence": {**policy.min_confidence, backend: 0.0}})
-    result = runner.run(service, questions, backend=backend, k=args.k, label=args.label or "", split=args.split)
+    result = runner.run(
+        service, questions, backend=backend, k=args.k, label=args.label or "", split=args.split, as_of=args.as_of or ""
+    )
     report.print_table(result)
     out = Path(args.out or f"eval/runs/{backend}")
     print(f"report: {report.write(result, out)} and {out / 'report.md'}")
@@ -204,6 +207,7 @@ def parser() -> argparse.ArgumentParser:
     ask.add_argument("--publisher", action="append", help="only this publisher; repeatable")
     ask.add_argument("--from", dest="date_from", help="published on or after YYYY-MM-DD")
     ask.add_argument("--to", dest="date_to", help="published on or before YYYY-MM-DD")
+    ask.add_argument("--as-of", help="answer as on YYYY-MM-DD: nothing published later, and that date is 'now'")
     ask.set_defaults(run=cmd_ask)
     ingest = sub.add_parser("ingest", help="ingest files or folders (default: seeds/)")
     ingest.add_argument("paths", nargs="*")
@@ -220,6 +224,7 @@ def parser() -> argparse.ArgumentParser:
     ev.add_argument("questions", nargs="?")
     ev.add_argument("--backend", choices=list(BACKENDS))
     ev.add_argument("--k", type=int)
+    ev.add_argument("--as-of", help="ask every question without its own as_of on this date (YYYY-MM-DD)")
     ev.add_argument("--out", help="report folder (default eval/runs/BACKEND)")
     ev.add_argument("--ids", help="only these question ids, comma-separated")
     ev.add_argument("--label", help="a name for this run in comparisons")

@@ -116,6 +116,35 @@ class Settings(BaseSettings):
     # Retrieval
     top_k: int = 5
     fetch_k: int = 20
+    recency_weight: float = Field(
+        1.0,
+        description="for a question about now (an as_of date, or a word in present_words), the weight of a "
+        "newest-first ranking fused with the dense and keyword ones (0 = off); chosen on the realtimeqa dev half "
+        "(docs/evaluation.md)",
+    )
+    present_words: tuple[str, ...] = Field(
+        (
+            "this week",
+            "this month",
+            "this year",
+            "recently",
+            "recent",
+            "now",
+            "latest",
+            "currently",
+            "current",
+            "today",
+            "so far",
+            "upcoming",
+            "newest",
+            "how long ago",
+        ),
+        description="phrases that make a question about the present (issue 14's list): the newest evidence is "
+        "preferred and the answer says as of when",
+    )
+    stale_days: int = Field(
+        30, description="evidence this much older than 'now' is called out as old in an answer about the present"
+    )
 
     # What is answered, cited or refused (QA_POLICY__MIN_ENTAILMENT=0.6 and so on)
     policy: AnswerPolicy = AnswerPolicy()

@@ -29,6 +29,9 @@ class Filters(BaseModel):
     publishers: tuple[str, ...] = Field((), max_length=50, description="only these publishers")
     date_from: str | None = Field(None, pattern=ISO_DATE, description="published on or after (inclusive)")
     date_to: str | None = Field(None, pattern=ISO_DATE, description="published on or before (inclusive)")
+    as_of: str | None = Field(
+        None, pattern=ISO_DATE, description="answer as on this date: nothing published after it, and it is 'now'"
+    )
 
     @classmethod
     def from_dict(cls, data: dict | None) -> Filters:
@@ -40,10 +43,11 @@ class Filters(BaseModel):
             publishers=as_tuple(data.get("publishers") or data.get("publisher")),
             date_from=data.get("date_from") or None,
             date_to=data.get("date_to") or None,
+            as_of=data.get("as_of") or None,
         )
 
     def __bool__(self) -> bool:
-        return bool(self.sources or self.publishers or self.date_from or self.date_to)
+        return bool(self.sources or self.publishers or self.date_from or self.date_to or self.as_of)
 
     def accepts(self, metadata: dict) -> bool:
         if self.sources and not any(metadata.get("source", "").endswith(s) for s in self.sources):
@@ -53,7 +57,21 @@ class Filters(BaseModel):
         published = str(metadata.get("published") or "")
         if (self.date_from or self.date_to) and not published:
             return False
+        if self.as_of and published > self.as_of:  # undated articles stay: nothing says they are later
+            return False
         return not ((self.date_from and published < self.date_from) or (self.date_to and published > self.date_to))
+
+
+def about_present(question: str, phrases: tuple[str, ...]) -> bool:
+    """Whether the question asks about now ("this week", "currently"…): whole words only."""
+    lowered = question.lower()
+    return any(re.search(rf"\b{re.escape(p)}\b", lowered) for p in phrases)
+
+
+def newest_first(candidates: list[tuple[StoredChunk, float]]) -> list[tuple[StoredChunk, float]]:
+    """The candidates (each once) by published date, newest first; undated ones are left out of this ranking."""
+    unique = {c.id: (c, s) for c, s in candidates if c.metadata.get("published")}
+    return sorted(unique.values(), key=lambda p: str(p[0].metadata["published"]), reverse=True)
 
 
 def _shingles(text: str, n: int = 5) -> set[tuple[str, ...]]:
@@ -94,9 +112,18 @@ class KeywordIndex:
 
 
 class Retriever:
-    def __init__(self, store: Store, embeddings: Embeddings, top_k: int, fetch_k: int):
+    def __init__(
+        self,
+        store: Store,
+        embeddings: Embeddings,
+        top_k: int,
+        fetch_k: int,
+        recency_weight: float = 0.0,
+        present_words: tuple[str, ...] = (),
+    ):
         self.store, self.embeddings = store, embeddings
         self.top_k, self.fetch_k = top_k, fetch_k
+        self.recency_weight, self.present_words = recency_weight, present_words
         self._keyword: KeywordIndex | None = None
         self._lock = threading.Lock()
 
@@ -129,7 +156,12 @@ class Retriever:
         query_vector = self.embeddings.embed_query(query)
         dense = [(c, s) for c, s in self._dense(query_vector, filters) if filters.accepts(c.metadata)]
         keyword = [(c, s) for c, s in self.keyword.search(query, self.fetch_k * 3) if filters.accepts(c.metadata)]
-        fused = self._collapse(self._fuse(dense[: self.fetch_k], keyword[: self.fetch_k]))
+        rankings = [dense[: self.fetch_k], keyword[: self.fetch_k]]
+        weights = [1.0, 1.0]
+        if self.recency_weight and (filters.as_of or about_present(query, self.present_words)):
+            rankings.append(newest_first(rankings[0] + rankings[1]))
+            weights.append(self.recency_weight)
+        fused = self._collapse(self._fuse(rankings, weights))
         if not fused:
             return []
         vectors = self._vectors([c.id for c, _ in fused])
@@ -141,12 +173,12 @@ class Retriever:
         ]
 
     @staticmethod
-    def _fuse(*rankings: list[tuple[StoredChunk, float]]) -> list[tuple[StoredChunk, float]]:
+    def _fuse(rankings: list[list[tuple[StoredChunk, float]]], weights: list[float]) -> list[tuple[StoredChunk, float]]:
         scores: dict[str, float] = {}
         chunks: dict[str, StoredChunk] = {}
-        for ranking in rankings:
+        for ranking, weight in zip(rankings, weights):
             for rank, (chunk, _) in enumerate(ranking):
-                scores[chunk.id] = scores.get(chunk.id, 0.0) + 1.0 / (RRF_K + rank + 1)
+                scores[chunk.id] = scores.get(chunk.id, 0.0) + weight / (RRF_K + rank + 1)
                 chunks[chunk.id] = chunk
         return [(chunks[i], s) for i, s in sorted(scores.items(), key=lambda p: -p[1])]
 

@@ -26,7 +26,7 @@ class Service:
         self.settings = settings
         self.embeddings = get_embeddings(settings.embedder)
         self.store = Store(settings, self.embeddings)
-        self.retriever = Retriever(self.store, self.embeddings, settings.top_k, settings.fetch_k)
+        self.retriever = self._retriever()
         self.scorer = SentenceScorer(self.embeddings)
         self._generators: dict[str, Generator] = {}
         self._queues: dict[str, GenerationQueue] = {}
@@ -111,7 +111,11 @@ class Service:
     def rebuild(self) -> None:
         self.store.reset()
         self.store = Store(self.settings, self.embeddings)
-        self.retriever = Retriever(self.store, self.embeddings, self.settings.top_k, self.settings.fetch_k)
+        self.retriever = self._retriever()
+
+    def _retriever(self) -> Retriever:
+        s = self.settings
+        return Retriever(self.store, self.embeddings, s.top_k, s.fetch_k, s.recency_weight, s.present_words)
 
 
 @lru_cache(maxsize=1)

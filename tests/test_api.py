@@ -34,6 +34,17 @@ def test_answer_json(server):
     assert body["citations"] and all(c["quote"] in raw_text(c["source"]) for c in body["citations"])
 
 
+def test_as_of_answers_from_what_was_published_by_then_and_says_so(server):
+    body = httpx.post(
+        f"{server['url']}/api/answer",
+        json={"question": "How many troops has Russia gathered near Ukraine?", "as_of": "2022-01-10"},
+        timeout=60,
+    ).json()
+    dated = [c["published"] for c in body["citations"] if c["published"]]
+    assert not body["refused"] and all(d <= "2022-01-10" for d in dated)
+    assert body["answer"].startswith("As of ") == bool(dated)  # said as of when, wherever a date is known
+
+
 def test_answer_stream_is_server_sent_events(server):
     with httpx.stream(
         "POST",
@@ -56,6 +67,7 @@ def test_answer_stream_is_server_sent_events(server):
         ({}, 422),
         ({"question": "ok?", "backend": "gpt-99"}, 422),
         ({"question": "ok?", "k": 0}, 422),
+        ({"question": "ok?", "as_of": "last Tuesday"}, 422),
     ],
 )
 def test_bad_requests_get_4xx(server, payload, status):

@@ -1,6 +1,7 @@
 import pytest
 
-from qa.retrieval import Filters
+from qa.retrieval import Filters, about_present, newest_first
+from qa.store import StoredChunk
 
 FIRST = [
     ("Who is Melinda Haring?", "002_"),  # rare name: the keyword leg must find it
@@ -49,3 +50,31 @@ def test_filters_from_dict_accepts_single_values():
     f = Filters.from_dict({"publisher": "BNN", "date_to": "2022-12-31"})
     assert f.publishers == ("BNN",) and f.date_to == "2022-12-31"
     assert not Filters.from_dict(None)
+
+
+def test_as_of_keeps_what_was_published_by_then_and_undated_articles():
+    as_of = Filters(as_of="2022-01-09")
+    assert as_of.accepts({"published": "2022-01-09"}) and as_of.accepts({})
+    assert not as_of.accepts({"published": "2022-01-10"})
+    with pytest.raises(ValueError):
+        Filters(as_of="9 January")
+
+
+def test_questions_about_now_are_told_apart_by_whole_phrases():
+    words = ("this week", "now", "currently")
+    assert about_present("Who is currently leading the talks?", words)
+    assert about_present("What happened this week in Geneva?", words)
+    assert not about_present("What did Ryabkov know about the talks?", words)  # "know" is not "now"
+
+
+def test_a_newest_first_ranking_lists_dated_chunks_once():
+    chunk = lambda i, d: (StoredChunk(i, "t", {"published": d} if d else {}), 0.5)  # noqa: E731
+    ranked = newest_first(
+        [chunk("a", "2022-01-01"), chunk("b", "2024-01-05"), chunk("a", "2022-01-01"), chunk("c", None)]
+    )
+    assert [c.id for c, _ in ranked] == ["b", "a"]
+
+
+def test_with_as_of_nothing_later_is_retrieved(seeded_service):
+    passages = seeded_service.retriever.retrieve("troops near Ukraine", filters=Filters(as_of="2022-01-09"))
+    assert passages and all(str(p.metadata.get("published", "")) <= "2022-01-09" for p in passages)

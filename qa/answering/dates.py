@@ -38,3 +38,29 @@ def _readable(iso: str) -> str:
     except ValueError:
         return iso
     return f"{day.day} {day.strftime('%B %Y')}"
+
+
+def as_of_note(text: str, citations: list[Citation], now: str, stale_days: int) -> str:
+    """ "As of <newest evidence's date>, according to <its publisher>: …", and how old that evidence is when it
+    is more than `stale_days` older than `now` (the as_of date, or today)."""
+    dated = [c for c in citations if c.published]
+    if not dated:
+        return text
+    newest = max(dated, key=lambda c: c.published or "")
+    source = newest.publisher or newest.title or "the article"
+    note = f"As of {_readable(newest.published or '')}, according to {source}: {text}"
+    try:
+        age = (date.fromisoformat(now) - date.fromisoformat(newest.published or "")).days
+    except ValueError:
+        return note
+    if age > stale_days:
+        note += f" (That was reported {_age(age)} before {_readable(now)}.)"
+    return note
+
+
+def _age(days: int) -> str:
+    if days >= 730:
+        return f"{days // 365} years"
+    if days >= 60:
+        return f"{days // 30} months"
+    return f"{days} days"

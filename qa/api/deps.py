@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field
 
 from qa.errors import QAError
 from qa.llm.registry import BACKENDS
-from qa.retrieval import Filters
+from qa.retrieval import ISO_DATE, Filters
 from qa.service import Service
 
 BACKEND_PATTERN = f"^({'|'.join(BACKENDS)})$"
@@ -35,7 +35,13 @@ class AnswerRequest(BaseModel):
     k: int | None = Field(None, ge=1, le=20)
     filters: Filters | None = None
     backend: str | None = Field(None, pattern=BACKEND_PATTERN)
+    as_of: str | None = Field(None, pattern=ISO_DATE, description="answer as on this date (see filters.as_of)")
     stream: bool = False
+
+    def all_filters(self) -> Filters | None:
+        if not self.as_of:
+            return self.filters
+        return (self.filters or Filters()).model_copy(update={"as_of": self.as_of})
 
 
 def start(service: Service, request: AnswerRequest) -> tuple[object, Iterator]:
@@ -44,7 +50,7 @@ def start(service: Service, request: AnswerRequest) -> tuple[object, Iterator]:
         request.question,
         history=[t.model_dump() for t in request.history],
         k=request.k,
-        filters=request.filters,
+        filters=request.all_filters(),
         backend=request.backend,
     )
     try:

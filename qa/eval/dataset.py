@@ -30,6 +30,7 @@ class Question:
     evidence: str = ""
     history: tuple[dict, ...] = field(default_factory=tuple)
     split: str = ""  # "dev" (tune on it) or "test" (report only); unset rows are split by split_of
+    as_of: str = ""  # YYYY-MM-DD: the question is asked on that date (qa eval --as-of sets it for rows without)
 
     @property
     def answerable(self) -> bool:
@@ -59,6 +60,7 @@ def _row(data: dict, where: str) -> Question:
         evidence=data.get("evidence", ""),
         history=tuple(data.get("history") or ()),
         split=data.get("split", ""),
+        as_of=data.get("as_of", ""),
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import statistics
 import unicodedata
@@ -28,8 +29,9 @@ def file_name(source: str) -> str:
     return Path(source).name
 
 
-def score(question: Question, answer: dict, source_text) -> dict:
-    """Per-question record. `source_text(source)` returns an article's text, for quote support."""
+def score(question: Question, answer: dict, source_text, as_of: str | None = None) -> dict:
+    """Per-question record. `source_text(source)` returns an article's text, for quote support; `as_of`, the
+    date the question was asked on, if any."""
     gold = {file_name(s) for s in question.sources}
     retrieved = [file_name(p["source"]) for p in answer.get("debug", {}).get("passages", [])]
     cited = [file_name(c["source"]) for c in answer["citations"]]
@@ -56,6 +58,9 @@ def score(question: Question, answer: dict, source_text) -> dict:
         "rr": 1 / first_gold if first_gold else 0.0,
         "cited_gold": sum(s in gold for s in cited),
         "cited_recall": len(gold & set(cited)) / len(gold) if gold else None,
+        "as_of": as_of,
+        "in_week": _in_week(answer, as_of) if as_of and not refused else None,
+        "states_date": "As of " in answer["answer"] if as_of and not refused else None,
         "quotes_supported": sum(
             bool(c["quote"]) and c["quote"] in source_text(c["source"]) for c in answer["citations"]
         ),
@@ -80,6 +85,17 @@ def _percentile(values: list[float], q: float) -> float | None:
         return None
     ordered = sorted(values)
     return round(ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))], 3)
+
+
+def _in_week(answer: dict, as_of: str) -> bool:
+    """Whether the newest cited article is from the week of `as_of` (within 7 days either side)."""
+    dates = [c["published"] for c in answer["citations"] if c.get("published")]
+    if not dates:
+        return False
+    try:
+        return abs((dt.date.fromisoformat(max(dates)) - dt.date.fromisoformat(as_of)).days) <= 7
+    except ValueError:
+        return False
 
 
 def aggregate(records: list[dict]) -> dict:
@@ -112,6 +128,8 @@ def aggregate(records: list[dict]) -> dict:
         "quote_support": (
             round(sum(r["quotes_supported"] for r in records) / all_citations, 4) if all_citations else None
         ),
+        "cited_in_week": _mean([r["in_week"] for r in records if r.get("in_week") is not None]),
+        "states_date": _mean([r["states_date"] for r in records if r.get("states_date") is not None]),
         "latency_first_token_p50": _percentile(firsts, 0.5),
         "latency_first_token_p95": _percentile(firsts, 0.95),
         "latency_evidence_p50": _percentile([r["evidence"] for r in records if r.get("evidence") is not None], 0.5),

@@ -18,6 +18,8 @@ HEADLINE = [
     "false_conflict_rate",
     "recall_at_k",
     "mrr",
+    "cited_in_week",
+    "states_date",
     "citation_precision",
     "citation_recall",
     "quote_support",

@@ -21,7 +21,9 @@ def run(
     label: str = "",
     show_progress: bool = True,
     split: str = "all",
+    as_of: str = "",
 ) -> dict:
+    """Every question through the service, scored. A question's own as_of wins over the run's `as_of`."""
     backend = backend or service.settings.backend
     service.generator(backend)  # load once, before the clock starts on the first question
     text_of = lru_cache(maxsize=None)(lambda source: _source_text(service, source))
@@ -38,8 +40,15 @@ def run(
         task = progress.add_task("", total=len(questions))
         for question in questions:
             progress.update(task, description=question.id)
-            answer = service.answer(question.question, history=list(question.history), k=k, backend=backend)
-            records.append(score(question, answer.to_dict(), text_of) | {"split": halves[question.id]})
+            when = question.as_of or as_of or None
+            answer = service.answer(
+                question.question,
+                history=list(question.history),
+                k=k,
+                backend=backend,
+                filters={"as_of": when} if when else None,
+            )
+            records.append(score(question, answer.to_dict(), text_of, when) | {"split": halves[question.id]})
             progress.advance(task)
     meta = {
         "label": label,

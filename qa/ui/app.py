@@ -56,12 +56,20 @@ def build(service: Service) -> gr.Blocks:
                 gr.Dropdown(choices=known, value=[p for p in stored.get("publishers") or [] if p in known]),
                 stored.get("date_from") or "",
                 stored.get("date_to") or "",
+                stored.get("as_of") or "",
             )
 
         app.load(on_load, saved, [examples, status, *library_view, *controls], api_visibility="private")
         gr.on(
             [c.change for c in controls],
-            lambda b, k, p, f, t: {"backend": b, "top_k": k, "publishers": p, "date_from": f, "date_to": t},
+            lambda b, k, p, f, t, a: {
+                "backend": b,
+                "top_k": k,
+                "publishers": p,
+                "date_from": f,
+                "date_to": t,
+                "as_of": a,
+            },
             list(controls),
             saved,
             api_visibility="private",
@@ -117,11 +125,16 @@ def _chat_tab(service: Service, articles: list[dict]) -> tuple:
                 with gr.Row():
                     date_from = gr.Textbox(label="Published from", placeholder="YYYY-MM-DD", elem_id="qa-date-from")
                     date_to = gr.Textbox(label="Published to", placeholder="YYYY-MM-DD", elem_id="qa-date-to")
+                as_of = gr.Textbox(
+                    label="Answer as of (nothing later; this date is 'now')",
+                    placeholder="YYYY-MM-DD",
+                    elem_id="qa-as-of",
+                )
                 status = gr.Markdown(
                     render.status_line(service.settings, articles, service.settings.backend), elem_id="qa-status"
                 )
 
-    def respond(message, messages, records, backend, k, pubs, start, end) -> Iterator:
+    def respond(message, messages, records, backend, k, pubs, start, end, when) -> Iterator:
         history = [
             {"role": m["role"], "content": render.unlink_markers(_text(m["content"]))}
             for m in messages or []
@@ -132,6 +145,7 @@ def _chat_tab(service: Service, articles: list[dict]) -> tuple:
             "publishers": pubs or [],
             "date_from": (start or "").strip() or None,
             "date_to": (end or "").strip() or None,
+            "as_of": (when or "").strip() or None,
         }
         turn, draft, earlier = len(records), "", [r["sources"] for r in records]
         nearby: list = []
@@ -160,7 +174,7 @@ def _chat_tab(service: Service, articles: list[dict]) -> tuple:
             messages[-1]["content"] = f"⚠️ {exc}"
             yield messages, gr.skip(), "", records
 
-    inputs = [box, chat, records, backend, top_k, publishers, date_from, date_to]
+    inputs = [box, chat, records, backend, top_k, publishers, date_from, date_to, as_of]
     box.submit(respond, inputs, [chat, sources, box, records], api_name="chat")
     send.click(respond, inputs, [chat, sources, box, records], api_visibility="private")
     clear.click(
@@ -214,7 +228,7 @@ def _chat_tab(service: Service, articles: list[dict]) -> tuple:
 
     hidden_q, hidden_json = gr.Textbox(visible=False), gr.JSON(visible=False)
     gr.Button(visible=False).click(ask, [hidden_q, backend], hidden_json, api_name="ask")
-    return examples, status, (backend, top_k, publishers, date_from, date_to)
+    return examples, status, (backend, top_k, publishers, date_from, date_to, as_of)
 
 
 LIBRARY_PAGE = 50  # rows per page: a page of 800 articles still renders at once

@@ -1,4 +1,4 @@
-from qa.answering.dates import attribute_dates
+from qa.answering.dates import as_of_note, attribute_dates
 from qa.types import Citation
 
 
@@ -19,3 +19,11 @@ def test_a_relative_day_gets_the_publisher_and_date_once_per_article():
 def test_sentences_without_relative_dates_or_without_a_dated_citation_are_untouched():
     text = "Russia has 100,000 troops near Ukraine [1]. Talks begin on Monday [2]."
     assert attribute_dates(text, [cite(1, "a.txt"), cite(2, "b.txt", None)]) == text
+
+
+def test_an_answer_about_now_says_as_of_when_and_how_old_its_evidence_is():
+    fresh = as_of_note("Ryabkov leads [1].", [cite(1, "a.txt")], "2022-01-12", 30)
+    assert fresh == "As of 10 January 2022, according to News 1st: Ryabkov leads [1]."
+    old = as_of_note("Ryabkov leads [1].", [cite(1, "a.txt")], "2022-06-30", 30)
+    assert old.endswith("(That was reported 5 months before 30 June 2022.)")
+    assert as_of_note("Undated [1].", [cite(1, "a.txt", None)], "2022-06-30", 30) == "Undated [1]."

@@ -40,7 +40,7 @@ def test_ask_endpoint_returns_a_cited_answer(app_url):
 def test_chat_endpoint_streams_into_the_chat_and_fills_the_sources_panel(app_url):
     client = Client(app_url, verbose=False)
     messages, sources, box = client.predict(
-        "How many troops has Russia gathered near Ukraine?", [], "extractive", 5, [], "", "", api_name="/chat"
+        "How many troops has Russia gathered near Ukraine?", [], "extractive", 5, [], "", "", "", api_name="/chat"
     )
     assert messages[-1]["role"] == "assistant" and "100,000" in str(messages[-1]["content"])
     assert 'id="cite-0-1"' in sources and "<mark>" in sources
@@ -58,7 +58,7 @@ def test_http_answer_api_and_health(app_url):
 
 def test_chat_gives_the_same_question_limit_message(app_url):
     messages, _, _ = Client(app_url, verbose=False).predict(
-        "why? " * 1000, [], "extractive", 5, [], "", "", api_name="/chat"
+        "why? " * 1000, [], "extractive", 5, [], "", "", "", api_name="/chat"
     )
     assert "the limit is 2000" in str(messages[-1]["content"])
 
@@ -69,12 +69,12 @@ def test_llm_server_down_is_a_fast_clear_chat_message_and_the_rest_keeps_working
     client = Client(app_url, verbose=False)
     started = time.perf_counter()
     messages, _, _ = client.predict(
-        "How many troops has Russia gathered near Ukraine?", [], "openai", 5, [], "", "", api_name="/chat"
+        "How many troops has Russia gathered near Ukraine?", [], "openai", 5, [], "", "", "", api_name="/chat"
     )
     assert time.perf_counter() - started < 20
     assert "⚠️ the openai generator at http://127.0.0.1" in str(messages[-1]["content"])
     messages, _, _ = client.predict(
-        "How many troops has Russia gathered near Ukraine?", [], "extractive", 5, [], "", "", api_name="/chat"
+        "How many troops has Russia gathered near Ukraine?", [], "extractive", 5, [], "", "", "", api_name="/chat"
     )
     assert "100,000" in str(messages[-1]["content"])
     assert httpx.get(f"{app_url}/api/sources").json()["total"] >= 5
