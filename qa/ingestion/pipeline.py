@@ -5,11 +5,19 @@ from __future__ import annotations
 import hashlib
 import sys
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 
 from qa.config import PROJECT_ROOT, Settings
 from qa.ingestion.chunker import chunk_article
@@ -39,11 +47,15 @@ class IngestReport:
     seconds: float = 0.0
 
     def summary(self) -> str:
-        skipped = sum(f.status == "skipped" for f in self.files)
-        return (
-            f"{len(self.files)} files ({skipped} skipped), chunks: {self.added} added, "
-            f"{self.unchanged} unchanged, {self.removed} removed, {self.seconds:.1f} s"
-        )
+        skipped = [f for f in self.files if f.status == "skipped"]
+        rate = f", {self.added / self.seconds:.1f} chunks/s" if self.added and self.seconds else ""
+        lines = [
+            f"{len(self.files)} files ({len(skipped)} skipped), chunks: {self.added} added, "
+            f"{self.unchanged} unchanged, {self.removed} removed, {self.seconds:.1f} s{rate}"
+        ]
+        reasons = Counter(f.reason or "no reason given" for f in skipped)
+        lines += [f"  skipped {n}: {reason}" for reason, n in reasons.most_common()]
+        return "\n".join(lines)
 
 
 def source_name(path: Path) -> str:
@@ -147,22 +159,31 @@ def run(
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
+        TextColumn("left"),
+        TimeRemainingColumn(),
+        TextColumn("{task.fields[rate]}"),
         TextColumn("{task.description}"),
     )
     console = Console(stderr=True)
     with Progress(*columns, disable=not show_progress, transient=True, console=console) as progress:
-        task = progress.add_task("", total=len(files))
+        task = progress.add_task("", total=len(files), rate="")
         writer = Writer(store, settings.ingest_batch)
         for number, path in enumerate(files, start=1):
             progress.update(task, description=path.name)
             result = ingest_file(writer, settings, path)
             if show_progress and not console.is_terminal:  # logs and pipes get one line per file instead of a bar
-                print(f"[{number}/{len(files)}] {result.status} {result.source}", file=sys.stderr, flush=True)
+                left = (time.perf_counter() - started) / number * (len(files) - number)
+                print(
+                    f"[{number}/{len(files)}] {result.status} {result.source} ({left:.0f} s left)",
+                    file=sys.stderr,
+                    flush=True,
+                )
             report.files.append(result)
             report.added += result.added
             report.removed += result.removed
             report.unchanged += result.chunks - result.added
-            progress.advance(task)
+            elapsed = time.perf_counter() - started
+            progress.update(task, advance=1, rate=f"{report.added / elapsed:.0f} chunks/s" if report.added else "")
         writer.flush()
     if prune_missing:
         report.removed += prune(store, {f.source for f in report.files})

@@ -46,7 +46,7 @@ def ingested(corpus, tmp_path_factory):
 
     service = Service(make_settings(tmp_path_factory.mktemp("bad-store")))
     report = service.ingest([corpus], show_progress=False)
-    return service, {f.source.rsplit("/", 1)[-1]: f for f in report.files}
+    return service, {f.source.rsplit("/", 1)[-1]: f for f in report.files}, report
 
 
 @pytest.mark.parametrize(
@@ -62,6 +62,12 @@ def ingested(corpus, tmp_path_factory):
 def test_bad_files_are_skipped_with_a_reason(ingested, name, reason):
     result = ingested[1][name]
     assert result.status == "skipped" and reason in result.reason
+
+
+def test_the_summary_counts_the_skipped_files_by_reason(ingested):
+    summary = ingested[2].summary()
+    assert "skipped 2: empty file" in summary  # empty.txt and blank.md under one line
+    assert "binary file" in summary and "chunks/s" in summary
 
 
 def test_unsupported_types_are_not_picked_up_from_a_folder(ingested):
@@ -80,7 +86,7 @@ def test_good_files_among_them_are_ingested(ingested, name):
 
 
 def test_non_utf8_is_decoded_with_a_note_and_script_text_never_stored(ingested):
-    service, results = ingested
+    service, results, _ = ingested
     assert "Windows-1252" in results["latin1.txt"].reason
     texts = {c.metadata["source"].rsplit("/", 1)[-1]: c.text for c in service.store.all_chunks()}
     assert "Café owners in Genève" in texts["latin1.txt"]
@@ -89,7 +95,7 @@ def test_non_utf8_is_decoded_with_a_note_and_script_text_never_stored(ingested):
 
 
 def test_store_holds_exactly_the_good_articles_and_a_second_run_changes_nothing(ingested, corpus):
-    service, results = ingested
+    service, results, _ = ingested
     added = {n for n, r in results.items() if r.status == "added"}
     chunks = service.store.all_chunks()
     assert {c.metadata["source"].rsplit("/", 1)[-1] for c in chunks} == added
