@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from qa.answering.candidates import Candidate, candidates
-from qa.answering.dates import as_of_note, attribute_dates
+from qa.answering.dates import about_present, as_of_note, attribute_dates
 from qa.answering.evidence import Selection, refusal_reason
 from qa.answering.scoring import SentenceScorer
 from qa.answering.verify import Verdict, answers_question, verify
@@ -21,7 +21,7 @@ from qa.config import Settings
 from qa.errors import QAError
 from qa.llm.base import Generator
 from qa.queue import GenerationQueue
-from qa.retrieval import Filters, Retriever, about_present
+from qa.retrieval import Filters, Retriever
 from qa.text import missing_names, names, strip_markers
 from qa.types import Answer, Citation, Passage
 

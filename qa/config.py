@@ -118,9 +118,9 @@ class Settings(BaseSettings):
     fetch_k: int = 20
     recency_weight: float = Field(
         1.0,
-        description="for a question about now (an as_of date, or a word in present_words), the weight of a "
-        "newest-first ranking fused with the dense and keyword ones (0 = off); chosen on the realtimeqa dev half "
-        "(docs/evaluation.md)",
+        description="with an as_of date, the weight of a newest-first ranking fused with the dense and keyword "
+        "ones (0 = off): 1 beat 0 and 2 on the realtimeqa dev half and held on test (0.344 → 0.406). Without "
+        "as_of it is not used: 'now' is then today, and on the seed set it cost 0.05 recall@5 (docs/evaluation.md)",
     )
     present_words: tuple[str, ...] = Field(
         (
@@ -139,8 +139,8 @@ class Settings(BaseSettings):
             "newest",
             "how long ago",
         ),
-        description="phrases that make a question about the present (issue 14's list): the newest evidence is "
-        "preferred and the answer says as of when",
+        description="phrases that make a question about the present (issue 14's list): the answer says as of "
+        "when, and how old its evidence is",
     )
     stale_days: int = Field(
         30, description="evidence this much older than 'now' is called out as old in an answer about the present"

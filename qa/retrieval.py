@@ -62,12 +62,6 @@ class Filters(BaseModel):
         return not ((self.date_from and published < self.date_from) or (self.date_to and published > self.date_to))
 
 
-def about_present(question: str, phrases: tuple[str, ...]) -> bool:
-    """Whether the question asks about now ("this week", "currently"…): whole words only."""
-    lowered = question.lower()
-    return any(re.search(rf"\b{re.escape(p)}\b", lowered) for p in phrases)
-
-
 def newest_first(candidates: list[tuple[StoredChunk, float]]) -> list[tuple[StoredChunk, float]]:
     """The candidates (each once) by published date, newest first; undated ones are left out of this ranking."""
     unique = {c.id: (c, s) for c, s in candidates if c.metadata.get("published")}
@@ -119,11 +113,10 @@ class Retriever:
         top_k: int,
         fetch_k: int,
         recency_weight: float = 0.0,
-        present_words: tuple[str, ...] = (),
     ):
         self.store, self.embeddings = store, embeddings
         self.top_k, self.fetch_k = top_k, fetch_k
-        self.recency_weight, self.present_words = recency_weight, present_words
+        self.recency_weight = recency_weight
         self._keyword: KeywordIndex | None = None
         self._lock = threading.Lock()
 
@@ -158,7 +151,7 @@ class Retriever:
         keyword = [(c, s) for c, s in self.keyword.search(query, self.fetch_k * 3) if filters.accepts(c.metadata)]
         rankings = [dense[: self.fetch_k], keyword[: self.fetch_k]]
         weights = [1.0, 1.0]
-        if self.recency_weight and (filters.as_of or about_present(query, self.present_words)):
+        if self.recency_weight and filters.as_of:
             rankings.append(newest_first(rankings[0] + rankings[1]))
             weights.append(self.recency_weight)
         fused = self._collapse(self._fuse(rankings, weights))

@@ -115,7 +115,7 @@ class Service:
 
     def _retriever(self) -> Retriever:
         s = self.settings
-        return Retriever(self.store, self.embeddings, s.top_k, s.fetch_k, s.recency_weight, s.present_words)
+        return Retriever(self.store, self.embeddings, s.top_k, s.fetch_k, s.recency_weight)
 
 
 @lru_cache(maxsize=1)

@@ -16,6 +16,12 @@ _RELATIVE = re.compile(
 )
 
 
+def about_present(question: str, phrases: tuple[str, ...]) -> bool:
+    """Whether the question asks about now ("this week", "currently"…): whole words only."""
+    lowered = question.lower()
+    return any(re.search(rf"\b{re.escape(p)}\b", lowered) for p in phrases)
+
+
 def attribute_dates(text: str, citations: list[Citation]) -> str:
     by_n = {c.n: c for c in citations}
     done: set[str] = set()
@@ -47,7 +53,7 @@ def as_of_note(text: str, citations: list[Citation], now: str, stale_days: int) 
     if not dated:
         return text
     newest = max(dated, key=lambda c: c.published or "")
-    source = newest.publisher or newest.title or "the article"
+    source = newest.publisher or (f"“{newest.title}”" if newest.title else "the article")
     note = f"As of {_readable(newest.published or '')}, according to {source}: {text}"
     try:
         age = (date.fromisoformat(now) - date.fromisoformat(newest.published or "")).days

@@ -1,4 +1,4 @@
-from qa.answering.dates import as_of_note, attribute_dates
+from qa.answering.dates import about_present, as_of_note, attribute_dates
 from qa.types import Citation
 
 
@@ -27,3 +27,10 @@ def test_an_answer_about_now_says_as_of_when_and_how_old_its_evidence_is():
     old = as_of_note("Ryabkov leads [1].", [cite(1, "a.txt")], "2022-06-30", 30)
     assert old.endswith("(That was reported 5 months before 30 June 2022.)")
     assert as_of_note("Undated [1].", [cite(1, "a.txt", None)], "2022-06-30", 30) == "Undated [1]."
+
+
+def test_questions_about_now_are_told_apart_by_whole_phrases():
+    words = ("this week", "now", "currently")
+    assert about_present("Who is currently leading the talks?", words)
+    assert about_present("What happened this week in Geneva?", words)
+    assert not about_present("What did Ryabkov know about the talks?", words)  # "know" is not "now"
