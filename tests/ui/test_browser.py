@@ -120,8 +120,7 @@ def test_refusal_is_shown_as_such_with_nothing_cited(page):
 
 
 def test_an_older_answers_marker_opens_its_own_passage(page):
-    first = page.locator("#qa-chat .message").nth(1)  # the troops answer; the refusal came after it
-    marker = first.locator('a[href*="#cite-0-"]').first
+    marker = page.locator('#qa-chat a[href*="#cite-0-"]').first  # the troops answer; the refusal came after it
     target = marker.get_attribute("href").split("#")[1]
     assert page.locator(f"#{target}").is_hidden()  # the latest answer's sources are showing
     marker.click()
@@ -129,7 +128,7 @@ def test_an_older_answers_marker_opens_its_own_passage(page):
     opened.wait_for()
     assert opened.is_visible() and "100,000" in opened.locator(".qa-quote").inner_text()
     assert page.locator("#turn-1").is_hidden()
-    page.locator("#qa-chat .message").last.locator('a[href*="#turn-1"]').click()  # back to the refusal
+    page.locator('#qa-chat a[href*="#turn-1"]').last.click()  # back to the refusal
     page.locator(f"{SHOWN} .qa-refusal").wait_for()
 
 
