@@ -10,10 +10,9 @@ from typing import cast
 import gradio as gr
 
 from qa import feedback, library
-from qa.chain import Evidence, QuestionError, Token
-from qa.llm.base import GeneratorError
+from qa.chain import Evidence, Token
+from qa.errors import QAError
 from qa.llm.registry import BACKENDS
-from qa.queue import Busy
 from qa.service import Service
 from qa.ui import render
 
@@ -112,67 +111,9 @@ def _chat_tab(service: Service, articles: list[dict]) -> tuple:
             feedback_note = gr.Markdown("", elem_id="qa-feedback-note")
         with gr.Column(scale=2, min_width=300):
             sources = gr.HTML(EMPTY_SOURCES, label="Sources", elem_id="qa-sources")
-            with gr.Accordion("Settings", open=False, elem_id="qa-settings"):
-                backend = gr.Dropdown(
-                    BACKEND_CHOICES, value=service.settings.backend, label="Generator", elem_id="qa-backend"
-                )
-                top_k = gr.Slider(
-                    1, 10, value=service.settings.top_k, step=1, label="Passages (top-k)", elem_id="qa-top-k"
-                )
-                publishers = gr.Dropdown(
-                    _publishers(articles), multiselect=True, label="Only these publishers", elem_id="qa-publishers"
-                )
-                with gr.Row():
-                    date_from = gr.Textbox(label="Published from", placeholder="YYYY-MM-DD", elem_id="qa-date-from")
-                    date_to = gr.Textbox(label="Published to", placeholder="YYYY-MM-DD", elem_id="qa-date-to")
-                as_of = gr.Textbox(
-                    label="Answer as of (nothing later; this date is 'now')",
-                    placeholder="YYYY-MM-DD",
-                    elem_id="qa-as-of",
-                )
-                status = gr.Markdown(
-                    render.status_line(service.settings, articles, service.settings.backend), elem_id="qa-status"
-                )
+            backend, top_k, publishers, date_from, date_to, as_of, status = _settings_panel(service, articles)
 
-    def respond(message, messages, records, backend, k, pubs, start, end, when) -> Iterator:
-        history = [
-            {"role": m["role"], "content": render.unlink_markers(_text(m["content"]))}
-            for m in messages or []
-            if m.get("role") in ("user", "assistant")
-        ]
-        messages = (messages or []) + [{"role": "user", "content": message}, {"role": "assistant", "content": ""}]
-        filters = {
-            "publishers": pubs or [],
-            "date_from": (start or "").strip() or None,
-            "date_to": (end or "").strip() or None,
-            "as_of": (when or "").strip() or None,
-        }
-        turn, draft, earlier = len(records), "", [r["sources"] for r in records]
-        nearby: list = []
-        try:
-            for event in service.stream(message, history=history, backend=backend, k=int(k), filters=filters):
-                if isinstance(event, Evidence):
-                    nearby = nearby or event.citations  # the retrieved passages: what a refusal points to
-                    panel = render.sources_panel([*earlier, render.evidence_html(event)], turn)
-                    yield messages, panel, "", records
-                elif isinstance(event, Token):
-                    draft += event.text
-                    messages[-1]["content"] = render.draft_markdown(draft)
-                    yield messages, gr.skip(), "", records
-                else:
-                    messages[-1]["content"] = render.answer_markdown(event, turn)
-                    html = render.sources_html(event, turn, service.store.article_text, nearby)
-                    entry = {
-                        "index": len(messages) - 1,
-                        "question": message,
-                        "history": history,
-                        "answer": event.to_dict(),
-                        "sources": html,
-                    }
-                    yield messages, render.sources_panel([*earlier, html], turn), "", [*records, entry]
-        except (QuestionError, GeneratorError, Busy, ValueError) as exc:
-            messages[-1]["content"] = f"⚠️ {exc}"
-            yield messages, gr.skip(), "", records
+    respond = _responder(service)
 
     inputs = [box, chat, records, backend, top_k, publishers, date_from, date_to, as_of]
     box.submit(respond, inputs, [chat, sources, box, records], api_name="chat")
@@ -229,6 +170,74 @@ def _chat_tab(service: Service, articles: list[dict]) -> tuple:
     hidden_q, hidden_json = gr.Textbox(visible=False), gr.JSON(visible=False)
     gr.Button(visible=False).click(ask, [hidden_q, backend], hidden_json, api_name="ask")
     return examples, status, (backend, top_k, publishers, date_from, date_to, as_of)
+
+
+def _settings_panel(service: Service, articles: list[dict]) -> tuple:
+    """Generator, top-k, filters and the as-of date (kept in the browser), and the status line."""
+    with gr.Accordion("Settings", open=False, elem_id="qa-settings"):
+        backend = gr.Dropdown(BACKEND_CHOICES, value=service.settings.backend, label="Generator", elem_id="qa-backend")
+        top_k = gr.Slider(1, 10, value=service.settings.top_k, step=1, label="Passages (top-k)", elem_id="qa-top-k")
+        publishers = gr.Dropdown(
+            _publishers(articles), multiselect=True, label="Only these publishers", elem_id="qa-publishers"
+        )
+        with gr.Row():
+            date_from = gr.Textbox(label="Published from", placeholder="YYYY-MM-DD", elem_id="qa-date-from")
+            date_to = gr.Textbox(label="Published to", placeholder="YYYY-MM-DD", elem_id="qa-date-to")
+        as_of = gr.Textbox(
+            label="Answer as of (nothing later; this date is 'now')",
+            placeholder="YYYY-MM-DD",
+            elem_id="qa-as-of",
+        )
+        status = gr.Markdown(
+            render.status_line(service.settings, articles, service.settings.backend), elem_id="qa-status"
+        )
+    return backend, top_k, publishers, date_from, date_to, as_of, status
+
+
+def _responder(service: Service):
+    """The chat's handler for one question: evidence, draft, then the checked answer and its sources."""
+
+    def respond(message, messages, records, backend, k, pubs, start, end, when) -> Iterator:
+        history = [
+            {"role": m["role"], "content": render.unlink_markers(_text(m["content"]))}
+            for m in messages or []
+            if m.get("role") in ("user", "assistant")
+        ]
+        messages = (messages or []) + [{"role": "user", "content": message}, {"role": "assistant", "content": ""}]
+        filters = {
+            "publishers": pubs or [],
+            "date_from": (start or "").strip() or None,
+            "date_to": (end or "").strip() or None,
+            "as_of": (when or "").strip() or None,
+        }
+        turn, draft, earlier = len(records), "", [r["sources"] for r in records]
+        nearby: list = []
+        try:
+            for event in service.stream(message, history=history, backend=backend, k=int(k), filters=filters):
+                if isinstance(event, Evidence):
+                    nearby = nearby or event.citations  # the retrieved passages: what a refusal points to
+                    panel = render.sources_panel([*earlier, render.evidence_html(event)], turn)
+                    yield messages, panel, "", records
+                elif isinstance(event, Token):
+                    draft += event.text
+                    messages[-1]["content"] = render.draft_markdown(draft)
+                    yield messages, gr.skip(), "", records
+                else:
+                    messages[-1]["content"] = render.answer_markdown(event, turn)
+                    html = render.sources_html(event, turn, service.store.article_text, nearby)
+                    entry = {
+                        "index": len(messages) - 1,
+                        "question": message,
+                        "history": history,
+                        "answer": event.to_dict(),
+                        "sources": html,
+                    }
+                    yield messages, render.sources_panel([*earlier, html], turn), "", [*records, entry]
+        except (QAError, ValueError) as exc:  # ValueError: a filter the settings model rejects
+            messages[-1]["content"] = f"⚠️ {exc}"
+            yield messages, gr.skip(), "", records
+
+    return respond
 
 
 LIBRARY_PAGE = 50  # rows per page: a page of 800 articles still renders at once
