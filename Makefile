@@ -53,9 +53,11 @@ test-fast: install
 
 # Speed and scale on this machine → docs/benchmarks.md (+ PNGs). One script per question, then the report.
 bench: install
-	cd bench && ../$(BIN)/python ingest.py --sizes 1000
+	cd bench && ../$(BIN)/python ingest.py --sizes 1000 $$(test -d ../../shared/corpora/realtimeqa-2024 && \
+	  echo --folder ../../shared/corpora/realtimeqa-2024/articles --limit 100)
 	cd bench && ../$(BIN)/python retrieval.py --sizes 1000 10000 100000
 	cd bench && ../$(BIN)/python answer.py --llm-questions 8
+	cd bench && ../$(BIN)/python prompt_speed.py
 	cd bench && ../$(BIN)/python report.py
 
 # The HTTP API under load (only 127.0.0.1): throughput, queueing, a 20-client soak with memory figures
