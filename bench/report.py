@@ -86,6 +86,7 @@ def answer_section(data: dict) -> list[str]:
     rows = [
         ("extractive answer, warm", data["extractive"], 0.150),
         ("hybrid retrieval alone", data["hybrid_retrieval"], None),
+        ("local LLM: first sources shown", data["first_sources"], 0.2),
         ("local LLM time to first token", data["llm_first_token"], 3.0),
         ("local LLM full answer", data["llm_total"], 15.0),
     ]
