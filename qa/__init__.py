@@ -26,12 +26,8 @@ def answer(
 ) -> Answer:
     """Answer `question` from the ingested articles (ingesting seeds/ first if the store is empty). `as_of`
     (YYYY-MM-DD) answers from what was published up to that date, treating it as "now"."""
-    from qa.service import get_service
-
-    service = get_service()
-    service.ensure_seeded(show_progress=False)
-    filters = {**(filters or {}), "as_of": as_of} if as_of else filters
-    return service.answer(question, history=history, k=k, filters=filters, backend=backend)
+    events = stream(question, history, k, filters, backend, as_of, drafts=False)
+    return next(e for e in events if isinstance(e, Answer))
 
 
 def stream(
@@ -41,8 +37,9 @@ def stream(
     filters: dict | None = None,
     backend: str | None = None,
     as_of: str | None = None,
+    drafts: bool = True,
 ) -> Iterator[str | Answer]:
-    """Yields the draft answer text as it is generated, then the final verified Answer."""
+    """Yields the draft answer text as it is generated (unless drafts=False), then the final verified Answer."""
     from qa.chain import Token
     from qa.service import get_service
 
@@ -50,7 +47,7 @@ def stream(
     service.ensure_seeded(show_progress=False)
     filters = {**(filters or {}), "as_of": as_of} if as_of else filters
     for event in service.stream(question, history=history, k=k, filters=filters, backend=backend):
-        if isinstance(event, Token):
+        if isinstance(event, Token) and drafts:
             yield event.text
         elif isinstance(event, Answer):
             yield event
