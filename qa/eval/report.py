@@ -17,6 +17,7 @@ HEADLINE = [
     "conflict_flagged",
     "false_conflict_rate",
     "recall_at_k",
+    "hit_at_k",
     "mrr",
     "cited_in_week",
     "states_date",
@@ -35,13 +36,20 @@ def _fmt(value) -> str:
     return "—" if value is None else f"{value:.3f}" if isinstance(value, float) else str(value)
 
 
+def _values(run: dict, name: str) -> list[str]:
+    """A metric over all rows, then over each half (dev: tuned on; test: reported)."""
+    return [_fmt(m.get(name)) for m in (run["metrics"], *run.get("by_split", {}).values())]
+
+
 def print_table(run: dict, console: Console | None = None) -> None:
     console = console or Console()
     table = Table(title=f"qa eval · {run['meta']['backend']} · {run['metrics']['questions']} questions")
+    halves = run.get("by_split", {})
     table.add_column("metric")
-    table.add_column("value", justify="right")
+    for column in ("value", *halves):
+        table.add_column(column, justify="right")
     for name in HEADLINE:
-        table.add_row(name, _fmt(run["metrics"].get(name)))
+        table.add_row(name, *_values(run, name))
     for kind, value in run["metrics"]["accuracy_by_type"].items():
         table.add_row(f"accuracy ({kind})", _fmt(value))
     console.print(table)
@@ -90,10 +98,10 @@ def markdown(run: dict, images: list[str]) -> str:
         f"{metrics['questions']} questions · k={meta['k']} · {meta['embedder']} · {meta['chunks']} chunks · "
         f"{meta['date']}",
         "",
-        "| metric | value |",
-        "|---|---|",
+        f"| metric | {' | '.join(('all', *run.get('by_split', {})))} |",
+        f"|---|{'---|' * (1 + len(run.get('by_split', {})))}",
     ]
-    lines += [f"| {name} | {_fmt(metrics.get(name))} |" for name in HEADLINE]
+    lines += [f"| {name} | {' | '.join(_values(run, name))} |" for name in HEADLINE]
     lines += [f"| accuracy[{k}] | {_fmt(v)} |" for k, v in metrics["accuracy_by_type"].items()]
     lines += [""] + [f"![{name}]({name})" for name in images]
     lines += [

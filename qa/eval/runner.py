@@ -59,7 +59,13 @@ def run(
         "date": dt.datetime.now().isoformat(timespec="seconds"),
         "chunks": service.store.count(),
     }
-    return {"meta": meta, "metrics": aggregate(records), "records": records}
+    by_split = {half: aggregate([r for r in records if r["split"] == half]) for half in ("dev", "test")}
+    return {
+        "meta": meta,
+        "metrics": aggregate(records),
+        "by_split": {half: m for half, m in by_split.items() if m["questions"]},
+        "records": records,
+    }
 
 
 def _source_text(service: Service, source: str) -> str:

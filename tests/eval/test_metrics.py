@@ -63,3 +63,11 @@ def test_aggregate():
     assert metrics["refusal_accuracy"] == 1.0 and metrics["false_refusal_rate"] == 0.5
     assert metrics["accuracy_by_type"] == {"single": 0.5, "unanswerable": 1.0}
     assert metrics["quote_support"] == 1.0 and metrics["citation_precision"] == 1.0
+
+
+def test_hit_counts_a_question_once_its_answer_bearing_article_is_retrieved():
+    many = Question("q4", "single", "How many?", accept=("100,000",), sources=("a.txt", "c.txt", "d.txt", "e.txt"))
+    found = score(many, answer("100,000"), TEXT.get)
+    missed = score(many, answer("100,000", passages=("seeds/b.txt",)), TEXT.get)
+    assert found["recall"] == 0.25 and found["hit"] is True and missed["hit"] is False
+    assert aggregate([found, missed])["hit_at_k"] == 0.5
