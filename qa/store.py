@@ -13,10 +13,9 @@ from urllib.parse import urlparse
 import chromadb
 from chromadb.config import Settings as ChromaSettings
 from langchain_chroma import Chroma
-from langchain_core.embeddings import Embeddings
 
 from qa.config import Settings
-from qa.embeddings import embedder_class
+from qa.embeddings import Embedder
 from qa.errors import QAError
 from qa.types import Chunk
 
@@ -77,13 +76,20 @@ def set_aside(settings: Settings) -> Path:
     return target
 
 
+def _setting_for(embedder: str) -> str:
+    """The settings that choose `embedder` again ("openai:<model>" is the server's model)."""
+    if embedder.startswith("openai:"):
+        return f"QA_EMBEDDER=openai and QA_EMBEDDINGS_MODEL={embedder.removeprefix('openai:')}"
+    return f"QA_EMBEDDER={embedder}"
+
+
 class Store:
-    def __init__(self, settings: Settings, embeddings: Embeddings):
+    def __init__(self, settings: Settings, embeddings: Embedder):
         self.settings = settings
         self.client = _client(settings)
         metadata = {
-            "embedder": settings.embedder,
-            "dimension": embedder_class(settings.embedder).dimension,
+            "embedder": embeddings.name,
+            "dimension": embeddings.dimension,
             "hnsw:space": "cosine",
             # Defaults lose recall as the collection grows: at 100k chunks search_ef 100 gave recall@10 0.94
             # against exact search, 256 gave 0.98 at 2.5 ms (bench/retrieval.py, docs/benchmarks.md).
@@ -112,8 +118,8 @@ class Store:
         ):
             raise StoreError(
                 f"the store was built with {found.get('embedder')} ({found.get('dimension')} dims) but "
-                f"QA_EMBEDDER is {wanted['embedder']}: vectors from two models cannot be mixed. Set "
-                f"QA_EMBEDDER={found.get('embedder')} or run `qa ingest --rebuild`."
+                f"the embedder is {wanted['embedder']} ({wanted['dimension']} dims): vectors from two models "
+                f"cannot be mixed. Set {_setting_for(str(found.get('embedder')))} or run `qa ingest --rebuild`."
             )
 
     def count(self) -> int:

@@ -47,7 +47,7 @@ def candidates(question: str, passages: list[Passage], scorer: SentenceScorer, l
         chosen.append(item)
         if len(chosen) == limit:
             break
-    rank = {}
+    rank: dict[str, int] = {}
     for item in chosen:
         rank.setdefault(item.passage.source, len(rank))
     order = sorted(chosen, key=lambda s: (rank[s.passage.source], int(s.passage.metadata.get("chunk", 0)), s.position))

@@ -46,6 +46,12 @@ class IngestReport:
     removed: int = 0
     seconds: float = 0.0
 
+    def count(self, result: FileResult) -> None:
+        self.files.append(result)
+        self.added += result.added
+        self.removed += result.removed
+        self.unchanged += result.chunks - result.added
+
     def summary(self) -> str:
         skipped = [f for f in self.files if f.status == "skipped"]
         rate = f", {self.added / self.seconds:.1f} chunks/s" if self.added and self.seconds else ""
@@ -86,14 +92,16 @@ class Writer:
     """Collects new chunks across files and adds them in batches, so the embedder works on full
     batches (adding each file's ~6 chunks on its own ran at 0.84x the raw encode speed).
 
-    Deletes wait until the adds before them are written: a kill in between leaves extra chunks that the
-    next run removes, never a gap. Chunks still in the buffer are simply added again by the next run."""
+    Deletes (the old chunks of changed files) wait until every add of the run is written: a kill in between
+    leaves extra chunks that the next run removes, never a gap, and an embedder that fails mid-run (a server
+    gone) is undone by removing what this run added, which leaves the store exactly as it was."""
 
     def __init__(self, store: Store, batch: int = 256):
         self.store, self.batch = store, batch
         self.adds: list = []
+        self.added: list[str] = []  # ids written by this run, for rollback
         self.deletes: set[str] = set()
-        self.pending: dict[str, str] = {}  # doc_hash → source, for twins inside the buffer
+        self.pending: dict[str, str] = {}  # doc_hash → source, for twins not yet written
 
     def twin(self, doc_hash: str, source: str) -> str | None:
         found = self.store.sources_with_hash(doc_hash) | (
@@ -111,8 +119,17 @@ class Writer:
 
     def flush(self) -> None:
         self.store.add(self.adds)
+        self.added += [c.id for c in self.adds]
+        self.adds = []
+
+    def finish(self) -> None:
+        self.flush()
         self.store.delete(self.deletes)
-        self.adds, self.deletes, self.pending = [], set(), {}
+        self.deletes, self.pending = set(), {}
+
+    def rollback(self) -> None:
+        self.store.delete(self.added)
+        self.adds, self.added, self.deletes, self.pending = [], [], set(), {}
 
 
 def ingest_file(writer: Writer, settings: Settings, path: Path) -> FileResult:
@@ -148,6 +165,13 @@ def prune(store: Store, keep: set[str]) -> int:
     return removed
 
 
+def _log(result: FileResult, number: int, total: int, started: float, enabled: bool) -> None:
+    """Logs and pipes get one line per file instead of a bar."""
+    if enabled:
+        left = (time.perf_counter() - started) / number * (total - number)
+        print(f"[{number}/{total}] {result.status} {result.source} ({left:.0f} s left)", file=sys.stderr, flush=True)
+
+
 def run(
     store: Store, settings: Settings, paths: list[Path], prune_missing: bool = False, show_progress: bool = True
 ) -> IngestReport:
@@ -168,23 +192,18 @@ def run(
     with Progress(*columns, disable=not show_progress, transient=True, console=console) as progress:
         task = progress.add_task("", total=len(files), rate="")
         writer = Writer(store, settings.ingest_batch)
-        for number, path in enumerate(files, start=1):
-            progress.update(task, description=path.name)
-            result = ingest_file(writer, settings, path)
-            if show_progress and not console.is_terminal:  # logs and pipes get one line per file instead of a bar
-                left = (time.perf_counter() - started) / number * (len(files) - number)
-                print(
-                    f"[{number}/{len(files)}] {result.status} {result.source} ({left:.0f} s left)",
-                    file=sys.stderr,
-                    flush=True,
-                )
-            report.files.append(result)
-            report.added += result.added
-            report.removed += result.removed
-            report.unchanged += result.chunks - result.added
-            elapsed = time.perf_counter() - started
-            progress.update(task, advance=1, rate=f"{report.added / elapsed:.0f} chunks/s" if report.added else "")
-        writer.flush()
+        try:
+            for number, path in enumerate(files, start=1):
+                progress.update(task, description=path.name)
+                result = ingest_file(writer, settings, path)
+                _log(result, number, len(files), started, show_progress and not console.is_terminal)
+                report.count(result)
+                elapsed = time.perf_counter() - started
+                progress.update(task, advance=1, rate=f"{report.added / elapsed:.0f} chunks/s" if report.added else "")
+            writer.finish()
+        except Exception:  # an embedder or store failing mid-run: undo this run's adds, nothing is half-written
+            writer.rollback()
+            raise
     if prune_missing:
         report.removed += prune(store, {f.source for f in report.files})
     report.seconds = time.perf_counter() - started

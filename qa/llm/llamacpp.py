@@ -76,7 +76,9 @@ class LlamaGenerator:
                 yield text
 
     def judge(self, evidence: list[str], claim: str, question: str) -> float:
-        prompt = self._prompt(prompts.judge_messages(self.prompts_dir, evidence, claim, question, self.policy.max_evidence))
+        prompt = self._prompt(
+            prompts.judge_messages(self.prompts_dir, evidence, claim, question, self.policy.max_evidence)
+        )
         with self._lock:
             self._complete(prompt, 1, self._grammar(_YES_NO_GRAMMAR))
             yes, no = self._mass("yes"), self._mass("no")

@@ -1,9 +1,10 @@
 """Prompt templates live in prompts/*.md; this module only reads and fills them into chat messages.
 
-Every conversation starts with the same system message, which holds every fixed instruction (the reply
-format of each task): llama.cpp keeps it in its cache across questions, so the model reads only the
-candidates and the question before it answers. The evidence and the answer come in one JSON reply, evidence first: the answer is written
-after the choice, in the same context, and verification holds it to the chosen sentences."""
+Every conversation starts with the same system message, which holds every fixed instruction (the
+reply format of each task): llama.cpp keeps it in its cache across questions, so the model reads only
+the candidates and the question before it answers. The evidence and the answer come in one JSON reply,
+evidence first: the answer is written after the choice, in the same context, and verification holds it
+to the chosen sentences."""
 
 from __future__ import annotations
 
@@ -39,7 +40,8 @@ def system(prompts_dir: Path, most: int) -> dict[str, str]:
 
 def numbered(candidates: list[Candidate]) -> str:
     """The candidates under one header per article: `Article A (publisher, date):` then `[3] sentence`."""
-    lines, articles = [], {}
+    lines: list[str] = []
+    articles: dict[str, str] = {}
     for c in candidates:
         if c.source not in articles:
             articles[c.source] = _letter(len(articles))
