@@ -65,8 +65,8 @@ test-fast: install
 	$(BIN)/python -m pytest -m "not llm and not server"
 
 # Speed and scale on this machine → docs/benchmarks.md (+ PNGs). One script per question, then the report.
-bench: install
-	cd bench && ../$(BIN)/python ingest.py --sizes 1000 $$(test -d ../../shared/corpora/realtimeqa-2024 && \
+bench: install embed-server
+	cd bench && ../$(BIN)/python ingest.py --sizes 1000 --server $$(test -d ../../shared/corpora/realtimeqa-2024 && \
 	  echo --folder ../../shared/corpora/realtimeqa-2024/articles --limit 100)
 	cd bench && ../$(BIN)/python retrieval.py --sizes 1000 10000 100000
 	cd bench && ../$(BIN)/python answer.py --llm-questions 8

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from common import percentile, save
 
-from qa.answering.candidates import best_first, candidates
+from qa.answering.candidates import candidates
 from qa.config import get_settings
 from qa.eval.dataset import load, split_of
 from qa.eval.metrics import contains_any, file_name
@@ -49,7 +49,7 @@ def main() -> None:
         started = time.perf_counter()
         passages = service.retriever.retrieve(q.question, filters=Filters(as_of=as_of))
         seconds = time.perf_counter() - started
-        ranked = best_first(candidates(q.question, passages, service.scorer, max(args.candidates)))
+        ranked = candidates(q.question, passages, service.scorer, max(args.candidates))  # best first
         found = {n: float(contains_any(" ".join(c.sentence for c in ranked[:n]), q.accept)) for n in args.candidates}
         gold = {file_name(s) for s in q.sources}
         got = [file_name(p.source) for p in passages]

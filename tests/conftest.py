@@ -85,6 +85,20 @@ def start_server(command: list[str], ready_url: str, log: Path, env: dict | None
     pytest.fail(f"{command[:3]} not ready in {timeout} s: {log.read_text()[-3000:]}")
 
 
+INFINITY = PROJECT_ROOT / ".venv-embed" / "bin" / "infinity_emb"  # `make embed-server`
+
+
+def start_infinity(port: int, log: Path, model_name: str = "all-MiniLM-L6-v2"):
+    """infinity-emb serving the packaged MiniLM on 127.0.0.1 under `model_name` (torch, CPU, offline)."""
+    from qa.embeddings import minilm_folder
+
+    command = [str(INFINITY), "v2", "--model-id", str(minilm_folder()), "--served-model-name", model_name]
+    command += ["--engine", "torch", "--device", "cpu", "--no-bettertransformer"]
+    command += ["--host", "127.0.0.1", "--port", str(port)]
+    quiet = {"INFINITY_ANONYMOUS_USAGE_STATS": "0", "DO_NOT_TRACK": "1"}
+    return start_server(command, f"http://127.0.0.1:{port}/health", log, env=quiet)
+
+
 def stop_server(process) -> None:
     import subprocess
 

@@ -8,13 +8,20 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import numpy as np
 import pytest
 
-from qa.config import PROJECT_ROOT
-from qa.embeddings import EmbedderError, ServerEmbedder, get_embeddings, minilm_folder
+from qa.embeddings import EmbedderError, ServerEmbedder, get_embeddings
 from qa.service import Service
 from qa.store import StoreError
-from tests.conftest import SEED_FILES, SEEDS, free_port, make_settings, raw_text, start_server, stop_server
+from tests.conftest import (
+    INFINITY,
+    SEED_FILES,
+    SEEDS,
+    free_port,
+    make_settings,
+    raw_text,
+    start_infinity,
+    stop_server,
+)
 
-INFINITY = PROJECT_ROOT / ".venv-embed" / "bin" / "infinity_emb"
 MODEL = "all-MiniLM-L6-v2"
 
 
@@ -105,28 +112,7 @@ def infinity(tmp_path_factory):
     if not INFINITY.exists():
         pytest.skip("the embeddings server is not installed: run `make embed-server`")
     port = free_port()
-    process = start_server(
-        [
-            str(INFINITY),
-            "v2",
-            "--model-id",
-            str(minilm_folder()),
-            "--served-model-name",
-            MODEL,
-            "--engine",
-            "torch",
-            "--device",
-            "cpu",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--no-bettertransformer",
-        ],
-        f"http://127.0.0.1:{port}/health",
-        tmp_path_factory.mktemp("infinity") / "infinity.log",
-        env={"INFINITY_ANONYMOUS_USAGE_STATS": "0", "DO_NOT_TRACK": "1"},
-    )
+    process = start_infinity(port, tmp_path_factory.mktemp("infinity") / "infinity.log", MODEL)
     yield process, f"http://127.0.0.1:{port}"
     stop_server(process)
 

@@ -43,7 +43,7 @@ class ChatGenerator:
         yield selection.detail.get("answer", "")
 
     def judge(self, evidence: list[str], claim: str, question: str) -> float | None:
-        messages = prompts.judge_messages(self.prompts_dir, evidence, claim, question, self.policy.max_evidence)
+        messages = prompts.judge_messages(self.prompts_dir, evidence, claim, question)
         try:
             options = {"logprobs": True, "top_logprobs": 10} if self._logprobs else {}
             reply = self._invoke(messages, max_tokens=4, **options)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from qa.answering.candidates import Candidate, best_first
+from qa.answering.candidates import Candidate
 from qa.answering.evidence import Selection
 from qa.answering.write import extractive
 from qa.config import AnswerPolicy, Settings
@@ -27,10 +27,10 @@ class ExtractiveGenerator:
         self.policy = policy
 
     def select(self, question: str, candidates: list[Candidate]) -> Selection:
-        """The best-scoring candidate is the evidence; the confidence is its relevance score. With no model to
+        """Candidates come best first; the confidence is the best one's relevance score. With no model to
         judge relations, a sentence merely near the topic, from articles that never mention most of what is
         asked ("which hotel", "the weather"), is not taken as evidence."""
-        typed = [c for c in best_first(candidates) if fits_answer_type(question, c.sentence)]
+        typed = [c for c in candidates if fits_answer_type(question, c.sentence)]
         if not typed:
             return Selection((), 0.0, {"reason": "no candidate holds the kind of answer asked for"})
         best, ids = typed[0], [typed[0].id]

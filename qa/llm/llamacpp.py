@@ -42,14 +42,6 @@ class LlamaGenerator:
         self._lock = threading.Lock()  # one context: two generations at once would corrupt it
         self._grammars: dict[str, object] = {}
         self._groups: dict[str, list[int]] = {}
-        self._warm()
-
-    def _warm(self) -> None:
-        """Read the system message once at load: every prompt starts with it, so the first question, like
-        every later one, finds it in the cache (llama.cpp reuses the longest matching prefix)."""
-        system = self._prompt([prompts.system(self.prompts_dir, self.policy.max_evidence)])
-        with self._lock:
-            self.llama.eval(self.llama.tokenize(system.encode(), add_bos=False, special=True))
 
     def select(self, question: str, candidates: list[Candidate]) -> Selection:
         prompt = self._select_prompt(question, candidates)
@@ -76,9 +68,7 @@ class LlamaGenerator:
                 yield text
 
     def judge(self, evidence: list[str], claim: str, question: str) -> float:
-        prompt = self._prompt(
-            prompts.judge_messages(self.prompts_dir, evidence, claim, question, self.policy.max_evidence)
-        )
+        prompt = self._prompt(prompts.judge_messages(self.prompts_dir, evidence, claim, question))
         with self._lock:
             self._complete(prompt, 1, self._grammar(_YES_NO_GRAMMAR))
             yes, no = self._mass("yes"), self._mass("no")

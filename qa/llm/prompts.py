@@ -1,10 +1,8 @@
 """Prompt templates live in prompts/*.md; this module only reads and fills them into chat messages.
 
-Every conversation starts with the same system message, which holds every fixed instruction (the
-reply format of each task): llama.cpp keeps it in its cache across questions, so the model reads only
-the candidates and the question before it answers. The evidence and the answer come in one JSON reply,
-evidence first: the answer is written after the choice, in the same context, and verification holds it
-to the chosen sentences."""
+Every conversation starts with the same system message, so llama.cpp reuses its cached prefix across
+questions. The evidence and the answer come in one JSON reply, evidence first: the answer is written
+after the choice, in the same context, and verification holds it to the chosen sentences."""
 
 from __future__ import annotations
 
@@ -34,34 +32,22 @@ def _fill(prompts_dir: Path, name: str, **values: object) -> str:
     return PromptTemplate.from_template(read(prompts_dir, name)).format(**values)
 
 
-def system(prompts_dir: Path, most: int) -> dict[str, str]:
-    return {"role": "system", "content": _fill(prompts_dir, "system", most=most)}
+def _system(prompts_dir: Path) -> dict[str, str]:
+    return {"role": "system", "content": read(prompts_dir, "system")}
 
 
 def numbered(candidates: list[Candidate]) -> str:
-    """The candidates under one header per article: `Article A (publisher, date):` then `[3] sentence`."""
-    lines: list[str] = []
-    articles: dict[str, str] = {}
-    for c in candidates:
-        if c.source not in articles:
-            articles[c.source] = _letter(len(articles))
-            lines.append(f"Article {articles[c.source]} {c.header()}".rstrip() + ":")
-        lines.append(f"[{c.id}] {c.sentence}")
-    return "\n".join(lines)
-
-
-def _letter(n: int) -> str:
-    return chr(ord("A") + n) if n < 26 else str(n + 1)
+    return "\n".join(f"[{c.id}] {c.header()}{c.sentence}" for c in candidates)
 
 
 def select_messages(prompts_dir: Path, question: str, candidates: list[Candidate], most: int) -> Messages:
-    text = _fill(prompts_dir, "select", candidates=numbered(candidates), question=question)
-    return [system(prompts_dir, most), {"role": "user", "content": text}]
+    text = _fill(prompts_dir, "select", candidates=numbered(candidates), question=question, most=most)
+    return [_system(prompts_dir), {"role": "user", "content": text}]
 
 
-def judge_messages(prompts_dir: Path, evidence: list[str], claim: str, question: str, most: int) -> Messages:
+def judge_messages(prompts_dir: Path, evidence: list[str], claim: str, question: str) -> Messages:
     text = _fill(prompts_dir, "judge", evidence="\n".join(evidence), claim=claim, question=question)
-    return [system(prompts_dir, most), {"role": "user", "content": text}]
+    return [_system(prompts_dir), {"role": "user", "content": text}]
 
 
 def condense_messages(prompts_dir: Path, question: str, history: list[dict]) -> Messages:
