@@ -137,9 +137,10 @@ class ServerEmbedder(Embedder):
     def __init__(self, url: str, model: str, api_key: str, batch: int, concurrency: int, retries: int, timeout: float):
         from openai import OpenAI
 
-        self.url, self.model, self.batch, self.concurrency = url, model, batch, concurrency
+        self.url, self.model, self.batch = url, model, batch
         self.name = f"openai:{model}"
         self.client = OpenAI(base_url=url, api_key=api_key, max_retries=retries, timeout=timeout)
+        self.pool = ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="embeddings")
         self.dimension = len(self._request(["dimension probe"])[0])
 
     def token_count(self, text: str) -> int:
@@ -147,8 +148,9 @@ class ServerEmbedder(Embedder):
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         batches = [texts[i : i + self.batch] for i in range(0, len(texts), self.batch)]
-        with ThreadPoolExecutor(max_workers=self.concurrency) as pool:
-            return [vector for part in pool.map(self._request, batches) for vector in part]
+        if len(batches) == 1:  # a question, a passage's sentences: no thread hop on the ask path
+            return self._request(batches[0])
+        return [vector for part in self.pool.map(self._request, batches) for vector in part]
 
     def _request(self, texts: list[str]) -> list[list[float]]:
         import openai
