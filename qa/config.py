@@ -121,6 +121,9 @@ class Settings(BaseSettings):
     chunk_overlap: int = 40
     ingest_batch: int = Field(256, description="chunks embedded and written together (across files)")
     max_article_bytes: int = Field(2 * 1024 * 1024, description="bigger files are skipped with a reason")
+    example_questions: int = Field(
+        5, description="the newest articles that get a question written by the generator at ingest (0 = none)"
+    )
 
     # Retrieval
     top_k: int = 5

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import sys
 import threading
 from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
 
+from qa import examples
 from qa.answering.scoring import SentenceScorer
 from qa.chain import Chain, Evidence, Token, clean_history, clean_question
 from qa.config import Settings, get_settings
@@ -75,6 +77,8 @@ class Service:
     def ingest(self, paths: list[Path], prune: bool = False, show_progress: bool = True) -> pipeline.IngestReport:
         report = pipeline.run(self.store, self.settings, paths, prune_missing=prune, show_progress=show_progress)
         self.retriever.refresh()
+        say = (lambda line: print(line, file=sys.stderr, flush=True)) if show_progress else (lambda line: None)
+        examples.refresh(self.store, self.retriever, self.generator, self.settings.example_questions, say)
         return report
 
     def add_upload(self, filename: str, data: bytes) -> dict:

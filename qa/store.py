@@ -83,6 +83,11 @@ def _setting_for(embedder: str) -> str:
     return f"QA_EMBEDDER={embedder}"
 
 
+def _entry(meta: dict, chunks: int) -> dict:
+    fields = ("source", "title", "publisher", "published", "author", "example")
+    return {"id": source_id(str(meta["source"])), **{k: meta.get(k) for k in fields}, "chunks": chunks}
+
+
 class Store:
     def __init__(self, settings: Settings, embeddings: Embedder):
         self.settings = settings
@@ -144,14 +149,34 @@ class Store:
         return rows(self.collection.get(include=["documents", "metadatas"]))
 
     def sources(self) -> list[dict]:
-        """One entry per article: its metadata and chunk count, sorted by source."""
+        """One entry per article: its metadata, chunk count and example question, sorted by source.
+
+        Reads each article's first chunk only (0.07 s for 800 articles against 0.8–2 s for all 12k chunks);
+        a store written before chunks carried their article's count is read in full."""
+        firsts = rows(self.collection.get(where={"chunk": 0}, include=["metadatas"]))
+        if any("chunks" not in c.metadata for c in firsts):
+            return self._sources_by_scan()
+        return sorted((_entry(c.metadata, int(c.metadata["chunks"])) for c in firsts), key=lambda e: e["source"])
+
+    def _sources_by_scan(self) -> list[dict]:
         counts: dict[str, int] = defaultdict(int)
         meta: dict[str, dict] = {}
         for chunk in rows(self.collection.get(include=["metadatas"])):
-            m = chunk.metadata
-            counts[m["source"]] += 1
-            meta[m["source"]] = {k: m.get(k) for k in ("source", "title", "publisher", "published", "author")}
-        return [{"id": source_id(s), **meta[s], "chunks": counts[s]} for s in sorted(meta)]
+            counts[str(chunk.metadata["source"])] += 1
+            if chunk.metadata.get("chunk") == 0 or chunk.metadata["source"] not in meta:
+                meta[str(chunk.metadata["source"])] = chunk.metadata
+        return [_entry(meta[s], counts[s]) for s in sorted(meta)]
+
+    def relabel(self, chunks: list[Chunk]) -> None:
+        """Rewrite the metadata of chunks already stored (an edited article's kept chunks: new index, count)."""
+        if chunks:
+            self.collection.update(ids=[c.id for c in chunks], metadatas=[c.metadata for c in chunks])
+
+    def set_example(self, source: str, question: str) -> None:
+        """Store an example question with its article (on its first chunk's metadata)."""
+        first = rows(self.collection.get(where={"$and": [{"source": source}, {"chunk": 0}]}, include=["metadatas"]))
+        if first:
+            self.collection.update(ids=[first[0].id], metadatas=[{**first[0].metadata, "example": question}])
 
     def article_text(self, source: str) -> str:
         """The cleaned article, reassembled from its chunks' offsets."""

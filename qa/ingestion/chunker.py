@@ -7,6 +7,7 @@ the ends), so a chunk's start offset locates it in the article and quotes stay v
 from __future__ import annotations
 
 import hashlib
+from collections import Counter
 from functools import lru_cache
 
 import tiktoken
@@ -49,13 +50,16 @@ def chunk_id(source: str, text: str) -> str:
 
 def chunk_article(article: Article, chunk_tokens: int, overlap: int) -> list[Chunk]:
     texts = _splitter(chunk_tokens, overlap).split_text(article.text)
-    chunks, previous = [], ""
+    chunks, previous, seen = [], "", Counter[str]()
     end = 0  # where the previous chunk ends in the article
     for index, text in enumerate(texts):
         start = _locate(article.text, text, _overlap_floor(previous, end, overlap), end)
         end, previous = max(end, start + len(text)), text
-        metadata: dict[str, str | int] = {**article.metadata(), "chunk": index, "start": start}
-        chunks.append(Chunk(chunk_id(article.source, text), text, index, start, metadata))
+        seen[text] += 1  # a text repeated in one article gets its own id per occurrence
+        key = text if seen[text] == 1 else f"{text}\x00{seen[text]}"
+        # "chunks" (the article's count) lets the library read one row per article instead of every chunk
+        metadata: dict[str, str | int] = {**article.metadata(), "chunk": index, "chunks": len(texts), "start": start}
+        chunks.append(Chunk(chunk_id(article.source, key), text, index, start, metadata))
     return chunks
 
 

@@ -101,6 +101,7 @@ class Writer:
         self.adds: list = []
         self.added: list[str] = []  # ids written by this run, for rollback
         self.deletes: set[str] = set()
+        self.relabels: list = []  # kept chunks of edited articles, whose index and count may have moved
         self.pending: dict[str, str] = {}  # doc_hash → source, for twins not yet written
 
     def twin(self, doc_hash: str, source: str) -> str | None:
@@ -110,9 +111,10 @@ class Writer:
         found.discard(source)
         return min(found, default=None)
 
-    def write(self, new: list, stale: set[str], doc_hash: str, source: str) -> None:
+    def write(self, new: list, stale: set[str], doc_hash: str, source: str, kept: list) -> None:
         self.adds += new
         self.deletes |= stale
+        self.relabels += kept
         self.pending[doc_hash] = source
         if len(self.adds) >= self.batch:
             self.flush()
@@ -124,12 +126,13 @@ class Writer:
 
     def finish(self) -> None:
         self.flush()
+        self.store.relabel(self.relabels)
         self.store.delete(self.deletes)
-        self.deletes, self.pending = set(), {}
+        self.deletes, self.relabels, self.pending = set(), [], {}
 
     def rollback(self) -> None:
         self.store.delete(self.added)
-        self.adds, self.added, self.deletes, self.pending = [], [], set(), {}
+        self.adds, self.added, self.deletes, self.relabels, self.pending = [], [], set(), [], {}
 
 
 def ingest_file(writer: Writer, settings: Settings, path: Path) -> FileResult:
@@ -149,7 +152,8 @@ def ingest_file(writer: Writer, settings: Settings, path: Path) -> FileResult:
     old = writer.store.ids_for(source)
     new = [c for c in chunks if c.id not in old]
     stale = old - {c.id for c in chunks}
-    writer.write(new, stale, doc_hash, source)
+    kept = [c for c in chunks if c.id in old] if new or stale else []
+    writer.write(new, stale, doc_hash, source, kept)
     status = "unchanged" if not new and not stale else ("updated" if old else "added")
     return FileResult(source, status, len(chunks), len(new), len(stale), note)
 

@@ -2,7 +2,8 @@
 
 A generator does three things for the answer path: it selects the evidence among numbered candidate
 sentences (with a confidence), writes the answer from the chosen sentences only, and, where it can,
-judges whether a sentence of evidence states a claim (a probability)."""
+judges whether a sentence of evidence states a claim (a probability). At ingest it writes the chat's
+example questions from the newest articles."""
 
 from __future__ import annotations
 
@@ -34,6 +35,9 @@ class Generator(Protocol):
 
     def condense(self, question: str, history: list[dict]) -> str:
         """A standalone version of a follow-up question."""
+
+    def example_question(self, passage: str) -> str | None:
+        """A question a reader might ask that the passage answers; None when this backend cannot write one."""
 
 
 def make_generator(settings: Settings, backend: str | None = None) -> Generator:

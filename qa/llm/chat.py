@@ -74,6 +74,11 @@ class ChatGenerator:
         )
         return lines[0].strip().strip('"') if lines and lines[0].strip() else question
 
+    def example_question(self, passage: str) -> str | None:
+        reply = self._invoke(prompts.example_messages(self.prompts_dir, passage), max_tokens=40)
+        lines = str(reply.content).strip().splitlines()
+        return lines[0].strip().strip('"') if lines else None
+
     def _invoke(self, messages: prompts.Messages, **options):
         roles = {"system": "system", "user": "human", "assistant": "ai"}
         try:

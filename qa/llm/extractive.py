@@ -54,6 +54,9 @@ class ExtractiveGenerator:
     def condense(self, question: str, history: list[dict]) -> str:
         return cheap_condense(question, history)
 
+    def example_question(self, passage: str) -> None:
+        return None  # no model to phrase one: the chat falls back to the headline
+
 
 def extractive_generator(settings: Settings) -> ExtractiveGenerator:
     return ExtractiveGenerator(settings.policy)

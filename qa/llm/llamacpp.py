@@ -27,6 +27,7 @@ from qa.llm.model_files import ModelError, assemble
 
 _ANSWER_GRAMMAR = 'root ::= [^"\\n]* "\\"}"\n'  # the answer string, then the end of the JSON object
 _YES_NO_GRAMMAR = 'root ::= "yes" | "no"\n'
+_QUESTION_GRAMMAR = 'root ::= [A-Z] [^\\n?]+ "?"\n'  # one line, a capital first, ending at its question mark
 
 
 class LlamaGenerator:
@@ -81,6 +82,12 @@ class LlamaGenerator:
         with self._lock:
             lines = self._complete(prompt, 60, None).strip().splitlines()
         return lines[0].strip().strip('"') if lines and lines[0].strip() else question
+
+    def example_question(self, passage: str) -> str | None:
+        prompt = self._prompt(prompts.example_messages(self.prompts_dir, passage))
+        with self._lock:
+            text = self._complete(prompt, 40, self._grammar(_QUESTION_GRAMMAR)).strip()
+        return text if text.endswith("?") else None  # cut off at 40 tokens: no question
 
     def _select_prompt(self, question: str, candidates: list[Candidate]) -> str:
         messages = prompts.select_messages(self.prompts_dir, question, candidates, self.policy.max_evidence)

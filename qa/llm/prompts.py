@@ -55,6 +55,10 @@ def condense_messages(prompts_dir: Path, question: str, history: list[dict]) -> 
     return [{"role": "user", "content": text}]
 
 
+def example_messages(prompts_dir: Path, passage: str) -> Messages:
+    return [{"role": "user", "content": _fill(prompts_dir, "example", passage=passage)}]
+
+
 def format_history(history: list[dict]) -> str:
     return "\n".join(f"{turn['role'].capitalize()}: {turn['content']}" for turn in history)
 

@@ -9,7 +9,7 @@ from typing import cast
 
 import gradio as gr
 
-from qa import feedback, library
+from qa import examples, feedback, library
 from qa.chain import Evidence, Token
 from qa.errors import QAError
 from qa.llm.registry import BACKENDS
@@ -321,7 +321,7 @@ def _library_state(articles: list[dict], query: str = "", key: str = "published"
 
 
 def _samples(articles: list[dict]) -> list[list[str]]:
-    return [[q] for q in render.example_questions(articles)]
+    return [[q] for q in examples.shown(articles)]
 
 
 def _publishers(articles: list[dict]) -> list[str]:

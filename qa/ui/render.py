@@ -132,17 +132,6 @@ def context_html(article: str, quote: str, width: int = CONTEXT_CHARS) -> str:
     )
 
 
-def example_questions(sources: list[dict], limit: int = 5) -> list[str]:
-    """One question per article, from its headline, so examples follow whatever is ingested."""
-    questions = []
-    for entry in sources[:limit]:
-        title = (entry.get("title") or "").strip().rstrip(".")
-        if title:
-            who = entry.get("publisher") or "the article"
-            questions.append(f"What does {who} report about “{title}”?")
-    return questions
-
-
 def library_rows(sources: list[dict]) -> list[list]:
     return [
         [

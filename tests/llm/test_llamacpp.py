@@ -124,3 +124,17 @@ def test_injection_in_the_question_gets_no_system_prompt(llm_service):
     system = (llm_service.settings.prompts_dir / "system.md").read_text()
     assert not any(line.strip("- ") in answer.answer for line in system.splitlines() if len(line) > 20)
     assert answer.refused or all(c.quote in raw_text(c.source) for c in answer.citations)
+
+
+@pytest.mark.llm
+def test_the_local_model_writes_example_questions_that_find_their_articles(llm_service):
+    from qa import examples
+
+    make = lambda: llm_service.generator("llamacpp")  # noqa: E731
+    kept = examples.refresh(llm_service.store, llm_service.retriever, make, 5)
+    written = [s["example"] for s in llm_service.store.sources() if s.get("example")]
+    assert kept == len(written) >= 3  # a question is dropped only when it is malformed or misses its article
+    for question in written:
+        assert question.endswith("?") and len(question.split()) <= examples.MAX_WORDS
+        assert "the article" not in question.lower()
+    assert examples.shown(llm_service.store.sources())[0] in written

@@ -53,18 +53,6 @@ def test_sources_panel_states():
     assert "qa-refusal" in refused and "qa-cite" not in refused
 
 
-def test_examples_follow_the_ingested_titles():
-    sources = [
-        {"title": "Talks open in Geneva.", "publisher": "AP"},
-        {"title": None},
-        {"title": "Second", "publisher": None},
-    ]
-    assert render.example_questions(sources) == [
-        "What does AP report about “Talks open in Geneva”?",
-        "What does the article report about “Second”?",
-    ]
-
-
 def test_the_draft_is_labelled_and_the_checked_answer_says_what_was_removed():
     from qa.types import Answer
 
