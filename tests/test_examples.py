@@ -79,7 +79,17 @@ def test_an_edited_article_keeps_its_library_entry_right(tmp_path):
     service.ingest([path], show_progress=False)
     (entry,) = service.store.sources()
     assert entry["chunks"] == service.store.count() > 1  # the count on the first chunk follows the edit
-    assert entry == service.store._sources_by_scan()[0]
+
+
+def test_a_store_from_before_chunk_counts_is_counted_once_and_then_read_fast(tmp_path):
+    from qa.service import Service
+    from qa.types import Chunk
+
+    service = Service(make_settings(tmp_path, example_questions=0))
+    meta = {"source": "old.txt", "title": "Old"}
+    service.store.add([Chunk(f"id{i}", f"text number {i}", i, i * 20, {**meta, "chunk": i}) for i in range(3)])
+    assert service.store.sources()[0]["chunks"] == 3
+    assert service.store.collection.get(ids=["id0"], include=["metadatas"])["metadatas"][0]["chunks"] == 3
 
 
 def test_a_generator_that_cannot_load_leaves_the_ingest_and_the_headlines(tmp_path):
