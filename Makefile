@@ -71,6 +71,7 @@ bench: install embed-server
 	cd bench && ../$(BIN)/python retrieval.py --sizes 1000 10000 100000
 	cd bench && ../$(BIN)/python answer.py --llm-questions 8
 	cd bench && ../$(BIN)/python prompt_speed.py
+	cd bench && ../$(BIN)/python library.py --articles 800
 	cd bench && ../$(BIN)/python report.py
 
 # The HTTP API under load (only 127.0.0.1): throughput, queueing, a 20-client soak with memory figures

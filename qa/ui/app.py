@@ -252,15 +252,7 @@ def _library_tab(service: Service, articles: list[dict]) -> list:
     summary = gr.Markdown(
         render.library_summary(library.page(articles, limit=LIBRARY_PAGE)), elem_id="qa-library-summary"
     )
-    table = gr.Dataframe(
-        headers=["Title", "Publisher", "Published", "Author", "Chunks", "Source"],
-        value=render.library_rows(library.page(articles, limit=LIBRARY_PAGE)["items"]),
-        interactive=False,
-        wrap=True,
-        column_widths=["34%", "14%", "11%", "13%", "7%", "21%"],
-        label="Ingested articles",
-        elem_id="qa-library",
-    )
+    table = gr.HTML(render.library_table(library.page(articles, limit=LIBRARY_PAGE)["items"]), elem_id="qa-library")
     with gr.Row():
         article = gr.Dropdown([a["source"] for a in articles], label="Article", scale=3, elem_id="qa-article")
         remove = gr.Button("Remove article", variant="stop", scale=1, elem_id="qa-remove")
@@ -317,7 +309,7 @@ def _library_state(articles: list[dict], query: str = "", key: str = "published"
         articles, query, cast(library.SortKey, key), key == "published", (number - 1) * LIBRARY_PAGE, LIBRARY_PAGE
     )
     choices = [a["source"] for a in shown["items"]]
-    return render.library_rows(shown["items"]), gr.Dropdown(choices=choices, value=None), render.library_summary(shown)
+    return render.library_table(shown["items"]), gr.Dropdown(choices=choices, value=None), render.library_summary(shown)
 
 
 def _samples(articles: list[dict]) -> list[list[str]]:

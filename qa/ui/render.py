@@ -132,18 +132,19 @@ def context_html(article: str, quote: str, width: int = CONTEXT_CHARS) -> str:
     )
 
 
-def library_rows(sources: list[dict]) -> list[list]:
-    return [
-        [
-            s.get("title") or "",
-            s.get("publisher") or "",
-            s.get("published") or "",
-            s.get("author") or "",
-            s["chunks"],
-            s["source"],
-        ]
+def library_table(sources: list[dict]) -> str:
+    """A page of the library as a plain HTML table: it draws in a fraction of a data grid's time."""
+    head = "".join(f"<th>{h}</th>" for h in ("Title", "Publisher", "Published", "Author", "Chunks", "Source"))
+    rows = "".join(
+        "<tr>"
+        + "".join(
+            f"<td>{html.escape(str(s.get(k) or ''))}</td>"
+            for k in ("title", "publisher", "published", "author", "chunks", "source")
+        )
+        + "</tr>"
         for s in sources
-    ]
+    )
+    return f'<table class="qa-library-table"><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>'
 
 
 def library_summary(page: dict) -> str:
