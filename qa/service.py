@@ -65,7 +65,7 @@ class Service:
         if not isinstance(filters, Filters):
             filters = Filters.from_dict(filters)
         chain = Chain(self.retriever, self.generator(backend), self.scorer, self.settings, self.queue(backend))
-        yield from chain.stream(question, history, k=k, filters=filters)
+        yield from chain.stream(question, history, k=k or self.settings.passages(backend), filters=filters)
 
     def answer(self, question: str, **kwargs) -> Answer:
         result = None

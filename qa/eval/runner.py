@@ -54,7 +54,7 @@ def run(
         "label": label,
         "backend": backend,
         "split": split,
-        "k": k or service.settings.top_k,
+        "k": k or service.settings.passages(backend),
         "embedder": service.settings.embedder,
         "date": dt.datetime.now().isoformat(timespec="seconds"),
         "chunks": service.store.count(),

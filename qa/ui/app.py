@@ -51,7 +51,7 @@ def build(service: Service) -> gr.Blocks:
                 render.status_line(service.settings, articles, chosen),
                 *_library_state(articles),
                 chosen,
-                stored.get("top_k") or service.settings.top_k,
+                stored.get("top_k") or service.settings.passages(chosen),
                 gr.Dropdown(choices=known, value=[p for p in stored.get("publishers") or [] if p in known]),
                 stored.get("date_from") or "",
                 stored.get("date_to") or "",
@@ -176,7 +176,9 @@ def _settings_panel(service: Service, articles: list[dict]) -> tuple:
     """Generator, top-k, filters and the as-of date (kept in the browser), and the status line."""
     with gr.Accordion("Settings", open=False, elem_id="qa-settings"):
         backend = gr.Dropdown(BACKEND_CHOICES, value=service.settings.backend, label="Generator", elem_id="qa-backend")
-        top_k = gr.Slider(1, 10, value=service.settings.top_k, step=1, label="Passages (top-k)", elem_id="qa-top-k")
+        top_k = gr.Slider(
+            1, 10, value=service.settings.passages(), step=1, label="Passages (top-k)", elem_id="qa-top-k"
+        )
         publishers = gr.Dropdown(
             _publishers(articles), multiselect=True, label="Only these publishers", elem_id="qa-publishers"
         )
@@ -191,6 +193,8 @@ def _settings_panel(service: Service, articles: list[dict]) -> tuple:
         status = gr.Markdown(
             render.status_line(service.settings, articles, service.settings.backend), elem_id="qa-status"
         )
+    # a reader's choice of generator brings its own number of passages (a page load keeps the stored one)
+    backend.input(service.settings.passages, backend, top_k, api_visibility="private")
     return backend, top_k, publishers, date_from, date_to, as_of, status
 
 
