@@ -44,14 +44,18 @@ def refresh(
     except GeneratorError as exc:
         log.warning("no example questions: %s", exc)
         return 0
+    if writer is None or not writer.writes_examples:
+        return 0
     kept = 0
     for number, entry in enumerate(todo, start=1):
         if have + kept >= count:
             break
         progress(f"example question {number}/{len(todo)}: {entry.get('title') or entry['source']}")
         question = _written(writer, store.article_text(entry["source"])[:LEAD_CHARS])
-        found = bool(question) and _finds_its_article(retriever, str(question), entry["source"])
-        store.set_example(entry["source"], str(question) if found else "")
+        if question is None:
+            continue  # nothing written (the model failed or ran out of tokens): asked again next ingest
+        found = _well_formed(question) and _finds_its_article(retriever, question, entry["source"])
+        store.set_example(entry["source"], question if found else "")
         kept += found
     return kept
 
@@ -68,17 +72,18 @@ def shown(sources: list[dict], limit: int = 5) -> list[str]:
     return questions
 
 
-def _written(generator: Generator | None, lead: str) -> str | None:
-    if generator is None:
-        return None
+def _written(generator: Generator, lead: str) -> str | None:
     try:
         question = generator.example_question(lead)
-    except GeneratorError as exc:  # a model that cannot load must not fail the ingest it follows
+    except GeneratorError as exc:  # a model failing must not fail the ingest it follows
         log.warning("no example question: %s", exc)
         return None
-    question = re.sub(r"\s+", " ", question or "").strip()
-    single = question.endswith("?") and question.count("?") == 1
-    return question if single and 3 <= len(question.split()) <= MAX_WORDS else None
+    return re.sub(r"\s+", " ", question).strip() if question else None
+
+
+def _well_formed(question: str) -> bool:
+    """One question of a few words: not a fragment, not two questions, not a paragraph."""
+    return question.endswith("?") and question.count("?") == 1 and 3 <= len(question.split()) <= MAX_WORDS
 
 
 def _finds_its_article(retriever: Retriever, question: str, source: str) -> bool:

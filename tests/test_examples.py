@@ -10,6 +10,8 @@ from tests.conftest import SEEDS, make_settings
 class Scripted:
     """A generator that writes the given questions in turn (the real model's run is in tests/llm)."""
 
+    writes_examples = True
+
     def __init__(self, *questions: str | None):
         self.questions, self.leads = list(questions), []
 
@@ -58,7 +60,8 @@ def test_ingest_stores_a_question_only_when_it_is_one_short_question_that_finds_
     assert examples.refresh(service.store, service.retriever, lambda: script, 2) == 1
     stored = {s["source"]: s.get("example") for s in service.store.sources()}
     assert stored[first["source"]] == "Who cut the ribbon when the Lumen Bridge opened in Oskarvik?"
-    assert [stored[s["source"]] for s in (second, third, fourth)] == ["", "", ""]  # tried, not kept: not again
+    # written but not kept: marked tried, never asked again; nothing written: asked again next time
+    assert [stored[s["source"]] for s in (second, third, fourth)] == ["", "", None]
     assert script.leads[0].startswith("Oskarvik opens the Lumen Bridge") and len(script.leads) == 4
     assert all(len(lead) <= examples.LEAD_CHARS for lead in script.leads)
     # a well-formed question its article cannot be found with is not kept
@@ -90,6 +93,14 @@ def test_a_store_from_before_chunk_counts_is_counted_once_and_then_read_fast(tmp
     service.store.add([Chunk(f"id{i}", f"text number {i}", i, i * 20, {**meta, "chunk": i}) for i in range(3)])
     assert service.store.sources()[0]["chunks"] == 3
     assert service.store.collection.get(ids=["id0"], include=["metadatas"])["metadatas"][0]["chunks"] == 3
+
+
+def test_the_extractive_backend_writes_none_and_marks_nothing(seeded_service):
+    from qa.llm.extractive import ExtractiveGenerator
+
+    generator = ExtractiveGenerator(seeded_service.settings.policy)
+    assert examples.refresh(seeded_service.store, seeded_service.retriever, lambda: generator, 5) == 0
+    assert all(s.get("example") is None for s in seeded_service.store.sources())  # the model may write them later
 
 
 def test_a_generator_that_cannot_load_leaves_the_ingest_and_the_headlines(tmp_path):

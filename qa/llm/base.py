@@ -23,6 +23,7 @@ class GeneratorError(QAError, RuntimeError):
 class Generator(Protocol):
     name: str
     judges: bool  # True: judge() reads the model's own probability; False: the lexical verifier is used
+    writes_examples: bool  # False: example_question() always returns None (no model to write with)
 
     def select(self, question: str, candidates: list[Candidate]) -> Selection:
         """The candidates that state the answer, and the confidence that any does."""

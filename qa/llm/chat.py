@@ -22,6 +22,7 @@ from qa.llm.extractive import needs_context
 
 class ChatGenerator:
     judges = True
+    writes_examples = True
 
     def __init__(self, name: str, model, location: str, prompts_dir, policy: AnswerPolicy):
         self.name, self.model, self.location = name, model, location

@@ -22,6 +22,7 @@ _FOLLOWUP = re.compile(
 class ExtractiveGenerator:
     name = "extractive"
     judges = False
+    writes_examples = False
 
     def __init__(self, policy: AnswerPolicy):
         self.policy = policy

@@ -33,6 +33,7 @@ _QUESTION_GRAMMAR = 'root ::= [A-Z] [^\\n?]+ "?"\n'  # one line, a capital first
 class LlamaGenerator:
     name = "llamacpp"
     judges = True
+    writes_examples = True
 
     def __init__(self, llama, prompts_dir, policy: AnswerPolicy, max_tokens: int):
         from llama_cpp.llama_chat_format import Jinja2ChatFormatter
