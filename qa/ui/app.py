@@ -41,7 +41,7 @@ def build(service: Service) -> gr.Blocks:
         saved = gr.BrowserState({}, storage_key="qa-settings", secret="qa-settings-not-secret")
 
         def on_load(stored: dict):
-            """One read of the article list per page load (it scans every chunk's metadata)."""
+            """One read of the article list per page load (one row per article)."""
             articles = service.store.sources()
             chosen = str(stored.get("backend") or "")
             chosen = chosen if chosen in BACKENDS else service.settings.backend
