@@ -110,10 +110,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_model(args: argparse.Namespace) -> int:
+    from qa.embedder_files import dynamic_int8
     from qa.llm.model_files import assemble
 
     path = assemble(get_settings().model_path)
     print(f"model ready: {path}")
+    print(f"embedder ready: {dynamic_int8(path.parent)}")
     return 0
 
 
@@ -219,7 +221,9 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument("--host")
     serve.add_argument("--port", type=int)
     serve.set_defaults(run=cmd_serve)
-    sub.add_parser("model", help="assemble and verify the local model").set_defaults(run=cmd_model)
+    sub.add_parser("model", help="assemble and verify the local model; derive the int8-compute embedder").set_defaults(
+        run=cmd_model
+    )
     ev = sub.add_parser("eval", help="evaluate answers against a question set (JSONL)")
     ev.add_argument("questions", nargs="?")
     ev.add_argument("--backend", choices=list(BACKENDS))

