@@ -13,6 +13,8 @@ import matplotlib.pyplot as plt
 from common import RESULTS, ROOT
 
 DOCS = ROOT / "docs"
+HISTORY = ROOT / "bench" / "history.md"  # before/after measurements of past changes, kept across regenerations
+INGEST_TARGET = 90  # chunks/s (issue 15: three times the 31.5 of the torch embedder it started from)
 
 
 def load(name: str) -> dict:
@@ -30,12 +32,12 @@ def ingest_section(data: dict) -> list[str]:
         "Whole pipeline (read, clean, chunk, embed, store) against the raw encode of the same "
         "chunk texts, per embedder, interleaved in one run (compare within a corpus).",
         "",
-        "| corpus | embedder | chunks | pipeline chunks/s | raw encode chunks/s | pipeline/raw (target ≥ 0.9) |",
+        "| corpus | embedder | chunks | pipeline chunks/s (target ≥ 90) | raw encode chunks/s | pipeline/raw |",
         "|---|---|---|---|---|---|",
     ]
     lines += [
-        f"| {r['corpus']} | {r['embedder']} | {r['chunks']} | {r['pipeline_chunks_per_s']} | "
-        f"{r['raw_chunks_per_s']} | {r['ratio']} ({verdict(r['ratio'] >= 0.9)}) |"
+        f"| {r['corpus']} | {r['embedder']} | {r['chunks']} | {r['pipeline_chunks_per_s']} "
+        f"({verdict(r['pipeline_chunks_per_s'] >= INGEST_TARGET)}) | {r['raw_chunks_per_s']} | {r['ratio']} |"
         for r in data["rows"]
     ]
     fig, ax = plt.subplots(figsize=(6, 3))
@@ -193,6 +195,8 @@ def main() -> None:
     for name, section in sections:
         if (RESULTS / f"{name}.json").exists():
             lines += section(load(name))
+    if HISTORY.exists():
+        lines += ["", HISTORY.read_text().strip(), ""]
     (DOCS / "benchmarks.md").write_text("\n".join(lines))
     print(f"wrote {DOCS / 'benchmarks.md'}")
 

