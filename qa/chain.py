@@ -189,7 +189,7 @@ class Chain:
             other = versions(question, cited, pool, self.policy.same_statement)
             if other.other is not None:
                 cited = [*cited, other.other]
-            text = with_versions(text, other, len(cited))
+            text = with_versions(text, other, cited)
         citations = [c.citation(n) for n, c in enumerate(cited, start=1)]
         return Answer(text, False, citations, timer.done(), debug, other.differ, confidence)
 

@@ -1,10 +1,11 @@
-"""Sources that disagree: when the chosen evidence from two articles states the asked fact with other
-figures or other names, the answer gives each version with its own citation and says that they differ.
+"""Sources that disagree: when the evidence from two articles states the asked fact with other figures or
+other names, the answer quotes each version with its own citation and says that they differ (a written
+answer tends to state one version even when it cites both).
 
-Two sentences differ when they are versions of one statement (they share most of their other words) whose
-figures (dates, amounts), or else names, are disjoint. A paraphrase shares its figure or name; a different
-fact shares few words: neither is flagged (on real news, flagging any two chosen sentences with other names
-called 0.30 of answers disputed: see docs/evaluation.md)."""
+Two sentences differ when they are versions of one statement (they share most of their other words) and each
+gives a figure (date, amount), or else a name, that the other lacks. A paraphrase shares its figure or name; a
+different fact shares few words: neither is flagged (on real news, flagging any two chosen sentences with other
+names called 0.30 of answers disputed: see docs/evaluation.md)."""
 
 from __future__ import annotations
 
@@ -20,11 +21,12 @@ DIFFER = "The articles differ on this."
 class Versions:
     differ: bool
     other: Candidate | None = None  # an uncited sentence to add as the second version
+    pair: tuple[Candidate, Candidate] | None = None  # two cited sentences that differ
 
 
 def differ(a: str, b: str, question: str, same: float) -> bool:
     """Two versions of one statement: they share at least `same` of the shorter one's other words, and each
-    gives a figure the other does not (without figures: their names have nothing in common)."""
+    gives a figure the other does not (without figures: a name the other does not, among names they share)."""
     if _shared_words(a, b) < same:
         return False  # two different facts, not two versions of one
     asked_numbers, asked_names = numbers(question), names(question)
@@ -32,7 +34,7 @@ def differ(a: str, b: str, question: str, same: float) -> bool:
     if mine and theirs:  # each gives a figure the other does not ("20 September 2019" / "21 September 2021")
         return bool(mine - theirs and theirs - mine)
     mine, theirs = names(a) - asked_names, names(b) - asked_names
-    return bool(mine and theirs and not _share(mine, theirs))
+    return _names_differ(mine, theirs)
 
 
 def _shared_words(a: str, b: str) -> float:
@@ -41,16 +43,26 @@ def _shared_words(a: str, b: str) -> float:
     return len(mine & theirs) / min(len(mine), len(theirs)) if mine and theirs else 0.0
 
 
-def _share(a: set[str], b: set[str]) -> bool:
-    """Spelling-tolerant overlap ("Sergey"/"Sergei"): a shared five-letter start counts."""
-    return any(x[:5] == y[:5] for x in a for y in b)
+def _names_differ(a: set[str], b: set[str]) -> bool:
+    """Each names someone the other does not, and either they share no name (two accounts naming different
+    people) or each adds no more names than they share (one statement about the same people and places, told
+    with another name; a paraphrase that adds context names is not). Spelling-tolerant: "Sergey"/"Sergei"
+    share a five-letter start."""
+    only_a = {x for x in a if not any(x[:5] == y[:5] for y in b)}
+    only_b = {y for y in b if not any(y[:5] == x[:5] for x in a)}
+    if not (only_a and only_b):
+        return False
+    shared = len(a) - len(only_a)
+    return shared == 0 or (len(only_a) <= shared and len(only_b) <= len(b) - len(only_b))
 
 
 def versions(question: str, cited: list[Candidate], chosen: list[Candidate], same: float) -> Versions:
     """The selector chose every sentence it found stating the answer; when two of them, from different
     articles, differ, the answer says so, and a chosen version the answer did not cite is added."""
-    if any(differ(a.sentence, b.sentence, question, same) for a in cited for b in cited if a.source < b.source):
-        return Versions(True)
+    for a in cited:
+        for b in cited:
+            if a.source < b.source and differ(a.sentence, b.sentence, question, same):
+                return Versions(True, pair=(a, b))
     sources = {c.source for c in cited}
     for other in chosen:
         if other.source not in sources and any(differ(c.sentence, other.sentence, question, same) for c in cited):
@@ -65,11 +77,20 @@ def rivals(found: list[Candidate], chosen: list[Candidate], cited: list[Candidat
     return [*chosen, *(c for c in found if c not in chosen and c.score >= near * best)]
 
 
-def with_versions(text: str, found: Versions, n: int) -> str:
-    """The answer text with the second version (cited as [n]) or the note that the cited versions differ."""
+def with_versions(text: str, found: Versions, cited: list[Candidate]) -> str:
+    """The answer text followed by the versions it does not already quote (the extractive answer is its
+    sentences), each quoted with its citation number in `cited`."""
+    if not found.differ:
+        return text
     if found.other is not None:
-        who = found.other.passage.metadata.get("publisher") or "Another article"
-        return f"{text} The articles differ: {who} reports “{found.other.sentence}” [{n}]."
-    if found.differ and "differ" not in text.lower():
+        shown = [(found.other, "another article")]
+    else:
+        shown = [(c, who) for c, who in zip(found.pair or (), ("one article", "another"), strict=False)]
+    shown = [(c, who) for c, who in shown if c.sentence.rstrip(".!?") not in text]
+    if not shown:
         return f"{text} {DIFFER}"
-    return text
+    quoted = "; ".join(
+        f"{c.passage.metadata.get('publisher') or who} reports “{c.sentence}” [{cited.index(c) + 1}]"
+        for c, who in shown
+    )
+    return f"{text} The articles differ: {quoted}."
