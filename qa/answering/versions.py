@@ -73,6 +73,8 @@ def versions(question: str, cited: list[Candidate], chosen: list[Candidate], sam
 def rivals(found: list[Candidate], chosen: list[Candidate], cited: list[Candidate], near: float) -> list[Candidate]:
     """Where a second version may come from: the chosen sentences first, then the other candidates scoring at
     least `near` of the best cited one's (a selector that names one outlet's version leaves the other unchosen)."""
+    if near > 1:  # off: scores are at most 1
+        return list(chosen)
     best = max((c.score for c in cited), default=0.0)
     return [*chosen, *(c for c in found if c not in chosen and c.score >= near * best)]
 
@@ -88,7 +90,7 @@ def with_versions(text: str, found: Versions, cited: list[Candidate]) -> str:
         shown = [(c, who) for c, who in zip(found.pair or (), ("one article", "another"), strict=False)]
     shown = [(c, who) for c, who in shown if c.sentence.rstrip(".!?") not in text]
     if not shown:
-        return f"{text} {DIFFER}"
+        return text if "differ" in text.lower() else f"{text} {DIFFER}"
     quoted = "; ".join(
         f"{c.passage.metadata.get('publisher') or who} reports “{c.sentence}” [{cited.index(c) + 1}]"
         for c, who in shown
