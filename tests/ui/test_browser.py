@@ -287,11 +287,13 @@ def test_a_library_of_800_articles_pages_sorts_and_searches(big_app, page):
         expect(summary).to_contain_text("Articles 1–50 of 800")
         expect(summary).to_contain_text("Reuters 200")  # counts per publisher over the whole library
         expect(table).to_contain_text("2024-12-")  # newest first
-        for _ in range(3):  # on a slow machine the page's own load event can answer late and show page 1 again
+        for _ in range(3):  # the page's own load event can answer late and show page 1 again (once)
             page.locator("#qa-library-page input").fill("16")
             page.locator("#qa-library-page input").press("Enter")
             try:
-                expect(table).to_contain_text("2023-01-", timeout=10_000)  # the oldest on the last page
+                expect(summary).to_contain_text("Articles 751–800 of 800", timeout=10_000)
+                page.wait_for_timeout(1500)  # long enough for a late load answer to land
+                expect(summary).to_contain_text("Articles 751–800 of 800", timeout=1)
                 break
             except AssertionError:
                 continue
