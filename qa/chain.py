@@ -15,7 +15,7 @@ from qa.answering.dates import about_present, as_of_note, attribute_dates
 from qa.answering.evidence import Selection, refusal_reason
 from qa.answering.scoring import SentenceScorer
 from qa.answering.verify import Verdict, answers_question, verify
-from qa.answering.versions import rivals, versions, with_versions
+from qa.answering.versions import versions, with_versions
 from qa.answering.write import claims
 from qa.config import Settings
 from qa.errors import QAError
@@ -185,8 +185,7 @@ class Chain:
         if reason:
             return _refusal(reason, timer, debug, confidence)
         with timer.step("versions"):
-            pool = rivals(found, selection.chosen(found), cited, self.policy.rival_score)
-            other = versions(question, cited, pool, self.policy.same_statement)
+            other = versions(question, cited, selection.chosen(found), self.policy.same_statement)
             if other.other is not None:
                 cited = [*cited, other.other]
             text = with_versions(text, other, cited)

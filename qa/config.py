@@ -90,14 +90,6 @@ class AnswerPolicy(BaseModel):
         "when they share half of the shorter one's words besides figures "
         "and names; not tuned",
     )
-    rival_score: float = Field(
-        2.0,
-        description="an unchosen candidate from an uncited article that differs from a cited sentence is added "
-        "as the other version when it scores at least this share of the best cited one's (above 1: never). Off: "
-        "0.9 was best on the dev halves (rgb both versions +2 with the local model, +3 extractive) at one "
-        "realtimeqa false conflict per backend, and on the test halves it called 3 of 22 local-model answers on "
-        "real news disputed (0 before) for one more rgb answer with both versions (docs/evaluation.md)",
-    )
     second_version: float = Field(
         0.9,
         description="the extractive selector also chooses another article's "

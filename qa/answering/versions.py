@@ -70,15 +70,6 @@ def versions(question: str, cited: list[Candidate], chosen: list[Candidate], sam
     return Versions(False)
 
 
-def rivals(found: list[Candidate], chosen: list[Candidate], cited: list[Candidate], near: float) -> list[Candidate]:
-    """Where a second version may come from: the chosen sentences first, then the other candidates scoring at
-    least `near` of the best cited one's (a selector that names one outlet's version leaves the other unchosen)."""
-    if near > 1:  # off: scores are at most 1
-        return list(chosen)
-    best = max((c.score for c in cited), default=0.0)
-    return [*chosen, *(c for c in found if c not in chosen and c.score >= near * best)]
-
-
 def with_versions(text: str, found: Versions, cited: list[Candidate]) -> str:
     """The answer text followed by the versions it does not already quote (the extractive answer is its
     sentences), each quoted with its citation number in `cited`."""

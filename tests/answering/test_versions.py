@@ -1,5 +1,5 @@
 from qa.answering.candidates import Candidate
-from qa.answering.versions import DIFFER, Versions, differ, rivals, versions, with_versions
+from qa.answering.versions import DIFFER, Versions, differ, versions, with_versions
 from qa.types import Passage
 
 
@@ -78,14 +78,3 @@ def test_two_versions_naming_different_people_differ_though_they_share_other_nam
     djokovic = "Novak Djokovic has clinched the year-end No. 1 ATP Ranking at the Nitto ATP Finals."
     assert differ(nadal, djokovic, "Who was the men's year-end No 1 in 2019?", 0.5)
     assert not differ(nadal, nadal.replace("Rafael Nadal", "Nadal"), "Who was the year-end No 1?", 0.5)
-
-
-def test_an_unchosen_rival_counts_when_it_scores_near_the_cited_sentence():
-    cited = candidate(1, A.sentence, "a.txt", score=0.8)
-    close = candidate(2, B.sentence, "b.txt", score=0.7, publisher="BNN")
-    far = candidate(3, B.sentence, "d.txt", score=0.3)
-    found = [cited, close, far]
-    assert rivals(found, [cited], [cited], 0.8) == [cited, close]
-    assert versions(Q, [cited], rivals(found, [cited], [cited], 0.8), 0.5).other == close
-    assert rivals(found, [cited], [cited], 2.0) == [cited]  # above 1: only what the selector chose
-    assert versions(Q, [cited], rivals(found, [cited], [cited], 2.0), 0.5) == Versions(False)
