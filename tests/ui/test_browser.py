@@ -175,25 +175,32 @@ def test_open_an_articles_cleaned_text_then_remove_it(page):
     page.get_by_role("tab", name="Chat").click()
 
 
+def _stored(page) -> str | None:
+    return page.evaluate("localStorage.getItem('qa-settings')")
+
+
+def _change_setting(page, selector: str, value: str, key: str) -> None:
+    """Change one setting and wait until the browser has stored it (the server answers the change event
+    first; under load that took longer than any fixed pause)."""
+    before = _stored(page)
+    page.locator(selector).fill(value)
+    page.locator(selector).press(key)
+    page.wait_for_function("b => localStorage.getItem('qa-settings') !== b", arg=before, timeout=30_000)
+
+
 def test_settings_survive_a_reload(page):
     from playwright.sync_api import expect
 
     page.locator("#qa-settings").get_by_text("Settings").click()
-    slider = page.locator("#qa-top-k input[type=number]")
-    slider.fill("3")
-    slider.press("Enter")
-    page.locator("#qa-date-from textarea").fill("2022-01-01")
-    page.locator("#qa-date-from textarea").press("Tab")
-    page.wait_for_timeout(500)
+    _change_setting(page, "#qa-top-k input[type=number]", "3", "Enter")
+    _change_setting(page, "#qa-date-from textarea", "2022-01-01", "Tab")
     page.reload()
     page.locator("#qa-settings").get_by_text("Settings").click()
     expect(page.locator("#qa-top-k input[type=number]")).to_have_value("3")
     expect(page.locator("#qa-date-from textarea")).to_have_value("2022-01-01")
-    page.locator("#qa-top-k input[type=number]").fill("5")  # back to the defaults for the other tests
-    page.locator("#qa-top-k input[type=number]").press("Enter")
-    page.locator("#qa-date-from textarea").fill("")
-    page.locator("#qa-date-from textarea").press("Tab")
-    page.wait_for_timeout(500)
+    # back to the defaults for the other tests
+    _change_setting(page, "#qa-top-k input[type=number]", "5", "Enter")
+    _change_setting(page, "#qa-date-from textarea", "", "Tab")
 
 
 def test_phone_width_has_no_sideways_scrolling(page, shots):
