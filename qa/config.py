@@ -41,7 +41,8 @@ class AnswerPolicy(BaseModel):
     candidates: int = Field(
         10,
         description="candidate sentences numbered for the selector: 10 held the answer "
-        "sentence for the seed dev questions while keeping the prompt ~400 tokens",
+        "sentence for the seed dev questions while keeping the prompt ~400 tokens. 8 (first token ×0.82) gained "
+        "no dev answer over three sets, lost 2 on test and citation precision (docs/evaluation.md, session 8)",
     )
     passages: dict[str, int] = Field(
         {"llamacpp": 8},
