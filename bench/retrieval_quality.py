@@ -7,12 +7,15 @@ of what the selector can choose, for each candidate count n).
         ../shared/corpora/realtimeqa-2024/questions.jsonl --as-of-from-id
 
 `--as-of-from-id` gives each row the quiz date in its id (x20240105_… → 2024-01-05), as the realtimeqa
-runs in docs/evaluation.md do. Settings (QA_TOP_K, QA_FETCH_K, …) come from the environment as usual.
+runs in docs/evaluation.md do. Rows with a date also count `gold_in_week`: a gold article is published within 7
+days of it, the ceiling of `qa eval`'s cited_in_week for answers that are right. Settings (QA_TOP_K,
+QA_FETCH_K, …) come from the environment as usual.
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import re
 import statistics
 import time
@@ -33,6 +36,12 @@ def quiz_date(question_id: str) -> str | None:
     return "-".join(found.groups()) if found else None
 
 
+def in_week(published: list[str], as_of: str) -> bool:
+    """A date among `published` within 7 days of `as_of` (qa.eval's cited_in_week uses the same window)."""
+    day = dt.date.fromisoformat(as_of)
+    return any(abs((dt.date.fromisoformat(p) - day).days) <= 7 for p in published)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("questions", type=Path)
@@ -43,6 +52,8 @@ def main() -> None:
     service = Service(get_settings())
     questions = [q for q in load(args.questions) if q.sources]
     halves = split_of(load(args.questions))
+    dated = {file_name(e["source"]): str(e["published"]) for e in service.store.sources() if e.get("published")}
+    dated = {name: day for name, day in dated.items() if re.fullmatch(r"\d{4}-\d{2}-\d{2}", day)}
     per_half: dict[str, dict[str, list[float]]] = {}
     for q in questions:
         as_of = q.as_of or (quiz_date(q.id) if args.as_of_from_id else None)
@@ -62,6 +73,8 @@ def main() -> None:
             m["recall"].append(len(gold & set(got)) / len(gold))
             m["rr"].append(1 / first if first else 0.0)
             m["seconds"].append(seconds)
+            if as_of:
+                m.setdefault("gold_in_week", []).append(float(in_week([dated[g] for g in gold if g in dated], as_of)))
     result = {
         half: {
             "questions": len(m["hit"]),
@@ -70,6 +83,7 @@ def main() -> None:
             "mrr": round(statistics.fmean(m["rr"]), 3),
             "p50_ms": round(1000 * percentile(m["seconds"], 0.5), 1),
             **{name: round(statistics.fmean(v), 3) for name, v in m.items() if name.startswith("in_candidates")},
+            **({"gold_in_week": round(statistics.fmean(m["gold_in_week"]), 3)} if "gold_in_week" in m else {}),
         }
         for half, m in sorted(per_half.items())
     }

@@ -26,6 +26,12 @@ EMPTY_SOURCES = (
 )
 
 
+# gr.on's default ("once") drops a trigger that comes while the last one is still running: a search typed while
+# the sort was being applied, or a second setting changed while the first was being saved, was lost. A view or
+# a saved state wants the last values instead: run once more when the running one ends, with what is there then.
+LATEST = "always_last"
+
+
 def build(service: Service) -> gr.Blocks:
     with gr.Blocks(title="qa — cited answers from your articles") as app:
         gr.Markdown(
@@ -72,6 +78,7 @@ def build(service: Service) -> gr.Blocks:
             list(controls),
             saved,
             api_visibility="private",
+            trigger_mode=LATEST,
         )
     return app
 
@@ -303,6 +310,7 @@ def _library_tab(service: Service, articles: list[dict]) -> list:
         [search, sort, page_no],
         view,
         api_visibility="private",
+        trigger_mode=LATEST,
     )
     return view
 

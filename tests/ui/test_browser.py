@@ -313,5 +313,22 @@ def test_a_library_of_800_articles_pages_sorts_and_searches(big_app, page):
         page.locator("#qa-library-search textarea").fill("dispatch 123")
         page.locator("#qa-library-search textarea").press("Enter")
         expect(summary).to_contain_text("Articles 1–1 of 1")
+        # two searches in one moment: the second comes while the first is answered, and it is what shows
+        page.evaluate(SEARCH_TWICE, ["dispatch 12", "dispatch 345"])
+        expect(table).to_contain_text("Dispatch 345")
+        expect(summary).to_contain_text("Articles 1–1 of 1")
     finally:
         page.close()
+
+
+SEARCH_TWICE = """async ([first, second]) => {
+  const box = document.querySelector('#qa-library-search textarea');
+  const search = (query) => {
+    box.value = query;
+    box.dispatchEvent(new Event('input', {bubbles: true}));
+    box.dispatchEvent(new KeyboardEvent('keypress', {key: 'Enter', bubbles: true}));
+  };
+  search(first);
+  await new Promise((done) => setTimeout(done, 30));  // sent, not yet answered
+  search(second);
+}"""
