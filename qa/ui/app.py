@@ -64,7 +64,9 @@ def build(service: Service) -> gr.Blocks:
                 stored.get("as_of") or "",
             )
 
-        app.load(on_load, saved, [examples, status, *library_view, *controls], api_visibility="private")
+        loaded = app.load(on_load, saved, [examples, status, *library_view, *controls], api_visibility="private")
+        # what the page shows is the reader's from here on (tests wait for it before acting)
+        loaded.then(None, js="() => { document.body.dataset.qaReady = '1'; }", api_visibility="private")
         gr.on(
             [c.change for c in controls],
             lambda b, k, p, f, t, a: {
