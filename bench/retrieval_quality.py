@@ -15,7 +15,6 @@ QA_FETCH_K, …) come from the environment as usual.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import re
 import statistics
 import time
@@ -26,7 +25,7 @@ from common import percentile, save
 from qa.answering.candidates import candidates
 from qa.config import get_settings
 from qa.eval.dataset import load, split_of
-from qa.eval.metrics import contains_any, file_name
+from qa.eval.metrics import contains_any, file_name, in_week_of
 from qa.retrieval import Filters
 from qa.service import Service
 
@@ -34,12 +33,6 @@ from qa.service import Service
 def quiz_date(question_id: str) -> str | None:
     found = re.match(r"x(\d{4})(\d{2})(\d{2})", question_id)
     return "-".join(found.groups()) if found else None
-
-
-def in_week(published: list[str], as_of: str) -> bool:
-    """A date among `published` within 7 days of `as_of` (qa.eval's cited_in_week uses the same window)."""
-    day = dt.date.fromisoformat(as_of)
-    return any(abs((dt.date.fromisoformat(p) - day).days) <= 7 for p in published)
 
 
 def main() -> None:
@@ -53,7 +46,6 @@ def main() -> None:
     questions = [q for q in load(args.questions) if q.sources]
     halves = split_of(load(args.questions))
     dated = {file_name(e["source"]): str(e["published"]) for e in service.store.sources() if e.get("published")}
-    dated = {name: day for name, day in dated.items() if re.fullmatch(r"\d{4}-\d{2}-\d{2}", day)}
     per_half: dict[str, dict[str, list[float]]] = {}
     for q in questions:
         as_of = q.as_of or (quiz_date(q.id) if args.as_of_from_id else None)
@@ -74,7 +66,8 @@ def main() -> None:
             m["rr"].append(1 / first if first else 0.0)
             m["seconds"].append(seconds)
             if as_of:
-                m.setdefault("gold_in_week", []).append(float(in_week([dated[g] for g in gold if g in dated], as_of)))
+                week = any(in_week_of(dated[g], as_of) for g in gold if g in dated)
+                m.setdefault("gold_in_week", []).append(float(week))
     result = {
         half: {
             "questions": len(m["hit"]),

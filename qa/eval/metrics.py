@@ -89,12 +89,15 @@ def _percentile(values: list[float], q: float) -> float | None:
 
 
 def _in_week(answer: dict, as_of: str) -> bool:
-    """Whether the newest cited article is from the week of `as_of` (within 7 days either side)."""
+    """Whether the newest cited article is from the week of `as_of`."""
     dates = [c["published"] for c in answer["citations"] if c.get("published")]
-    if not dates:
-        return False
+    return bool(dates) and in_week_of(max(dates), as_of)
+
+
+def in_week_of(published: str, as_of: str) -> bool:
+    """Published within 7 days either side of `as_of` (both YYYY-MM-DD; anything else is not)."""
     try:
-        return abs((dt.date.fromisoformat(max(dates)) - dt.date.fromisoformat(as_of)).days) <= 7
+        return abs((dt.date.fromisoformat(published) - dt.date.fromisoformat(as_of)).days) <= 7
     except ValueError:
         return False
 
