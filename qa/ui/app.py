@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import cast
@@ -27,9 +28,18 @@ EMPTY_SOURCES = (
 
 
 # gr.on's default ("once") drops a trigger that comes while the last one is still running: a search typed while
-# the sort was being applied, or a second setting changed while the first was being saved, was lost. A view or
-# a saved state wants the last values instead: run once more when the running one ends, with what is there then.
+# the sort was being applied was lost. A view wants the last values instead: run once more when the running one
+# ends, with what is there then.
 LATEST = "always_last"
+SETTINGS_KEY = "qa-settings"
+MIN_TOP_K, MAX_TOP_K = 1, 10  # the passages slider's range
+READ_JS = f"() => [localStorage.getItem('{SETTINGS_KEY}') || '']"
+# nothing is written before the page has read what was kept (the fields' first values would overwrite it)
+SAVE_JS = (
+    "(b, k, p, f, t, a) => { if (document.body.dataset.qaReady !== '1') return; "
+    f"localStorage.setItem('{SETTINGS_KEY}', "
+    "JSON.stringify({backend: b, top_k: k, publishers: p, date_from: f, date_to: t, as_of: a})); }"
+)
 
 
 def build(service: Service) -> gr.Blocks:
@@ -43,13 +53,16 @@ def build(service: Service) -> gr.Blocks:
             examples, status, controls = _chat_tab(service, articles)
         with gr.Tab("Library"):
             library_view = _library_tab(service, articles)
-        # the reader's chosen settings, kept in this browser's localStorage across reloads
-        saved = gr.BrowserState({}, storage_key="qa-settings", secret="qa-settings-not-secret")
+        # the reader's chosen settings, kept as plain JSON in this browser's localStorage across reloads: read at
+        # page load and written in the browser on every change (no round trip, so a reload right after a change
+        # keeps it; gr.BrowserState saves through the server and encrypts what is no secret)
+        stored = gr.Textbox(visible=False)
 
-        def on_load(stored: dict):
+        def on_load(raw: str):
             """One read of the article list per page load (one row per article)."""
+            settings = _stored_settings(raw)
             articles = service.store.sources()
-            chosen = str(stored.get("backend") or "")
+            chosen = str(settings.get("backend") or "")
             chosen = chosen if chosen in BACKENDS else service.settings.backend
             known = _publishers(articles)
             return (
@@ -57,32 +70,33 @@ def build(service: Service) -> gr.Blocks:
                 render.status_line(service.settings, articles, chosen),
                 *_library_state(articles),
                 chosen,
-                stored.get("top_k") or service.settings.passages(chosen),
-                gr.Dropdown(choices=known, value=[p for p in stored.get("publishers") or [] if p in known]),
-                stored.get("date_from") or "",
-                stored.get("date_to") or "",
-                stored.get("as_of") or "",
+                _kept_top_k(settings) or service.settings.passages(chosen),
+                gr.Dropdown(choices=known, value=[p for p in settings.get("publishers") or [] if p in known]),
+                str(settings.get("date_from") or ""),
+                str(settings.get("date_to") or ""),
+                str(settings.get("as_of") or ""),
             )
 
-        loaded = app.load(on_load, saved, [examples, status, *library_view, *controls], api_visibility="private")
+        outputs = [examples, status, *library_view, *controls]
+        loaded = app.load(on_load, stored, outputs, js=READ_JS, api_visibility="private")
         # what the page shows is the reader's from here on (tests wait for it before acting)
         loaded.then(None, js="() => { document.body.dataset.qaReady = '1'; }", api_visibility="private")
-        gr.on(
-            [c.change for c in controls],
-            lambda b, k, p, f, t, a: {
-                "backend": b,
-                "top_k": k,
-                "publishers": p,
-                "date_from": f,
-                "date_to": t,
-                "as_of": a,
-            },
-            list(controls),
-            saved,
-            api_visibility="private",
-            trigger_mode=LATEST,
-        )
+        gr.on([c.change for c in controls], None, list(controls), None, js=SAVE_JS, api_visibility="private")
     return app
+
+
+def _stored_settings(raw: str) -> dict:
+    """What the browser kept; anything unreadable (an old or hand-edited entry) counts as nothing kept."""
+    try:
+        settings = json.loads(raw or "{}")
+    except json.JSONDecodeError:
+        return {}
+    return settings if isinstance(settings, dict) else {}
+
+
+def _kept_top_k(settings: dict) -> int | None:
+    top_k = settings.get("top_k")
+    return top_k if isinstance(top_k, int) and MIN_TOP_K <= top_k <= MAX_TOP_K else None
 
 
 def _chat_tab(service: Service, articles: list[dict]) -> tuple:
@@ -186,7 +200,12 @@ def _settings_panel(service: Service, articles: list[dict]) -> tuple:
     with gr.Accordion("Settings", open=False, elem_id="qa-settings"):
         backend = gr.Dropdown(BACKEND_CHOICES, value=service.settings.backend, label="Generator", elem_id="qa-backend")
         top_k = gr.Slider(
-            1, 10, value=service.settings.passages(), step=1, label="Passages (top-k)", elem_id="qa-top-k"
+            MIN_TOP_K,
+            MAX_TOP_K,
+            value=service.settings.passages(),
+            step=1,
+            label="Passages (top-k)",
+            elem_id="qa-top-k",
         )
         publishers = gr.Dropdown(
             _publishers(articles), multiselect=True, label="Only these publishers", elem_id="qa-publishers"

@@ -78,3 +78,17 @@ def test_llm_server_down_is_a_fast_clear_chat_message_and_the_rest_keeps_working
     )
     assert "100,000" in str(messages[-1]["content"])
     assert httpx.get(f"{app_url}/api/sources").json()["total"] >= 5
+
+
+@pytest.mark.parametrize("raw", ["", "not json", "[1, 2]", "null"])
+def test_settings_the_browser_kept_badly_count_as_none_kept(raw):
+    from qa.ui.app import _stored_settings
+
+    assert _stored_settings(raw) == {}
+
+
+def test_a_kept_number_of_passages_outside_the_slider_is_dropped():
+    from qa.ui.app import _kept_top_k
+
+    assert _kept_top_k({"top_k": 3}) == 3
+    assert [_kept_top_k({"top_k": v}) for v in (0, 11, "3", None, 2.5)] == [None] * 5

@@ -181,33 +181,46 @@ def test_open_an_articles_cleaned_text_then_remove_it(page):
     page.get_by_role("tab", name="Chat").click()
 
 
-def _stored(page) -> str | None:
-    return page.evaluate("localStorage.getItem('qa-settings')")
+# Resolves once nothing in the element has changed for 300 ms (a panel's fields settle after they mount).
+QUIET = """([selector, ms]) => new Promise(resolve => {
+  let timer = setTimeout(resolve, ms);
+  new MutationObserver(() => { clearTimeout(timer); timer = setTimeout(resolve, ms); })
+    .observe(document.querySelector(selector), {subtree: true, childList: true, attributes: true, characterData: true});
+})"""
 
 
-def _change_setting(page, selector: str, value: str, key: str) -> None:
-    """Change one setting and wait until the browser has stored it (the server answers the change event
-    first; under load that took longer than any fixed pause)."""
-    before = _stored(page)
+def open_settings(page) -> None:
+    """Open the settings panel and wait for its fields to settle: Gradio mounts them on first opening and sets
+    them from the page's values a few frames later, which resets a value typed in between."""
+    page.locator("#qa-settings").get_by_text("Settings").click()
+    page.locator("#qa-top-k input[type=number]").wait_for()
+    page.evaluate(QUIET, ["#qa-settings", 300])
+
+
+def _change_setting(page, selector: str, value: str, key: str, name: str) -> None:
+    """Change one setting and wait until the browser has stored that value under its name."""
     page.locator(selector).fill(value)
     page.locator(selector).press(key)
-    page.wait_for_function("b => localStorage.getItem('qa-settings') !== b", arg=before, timeout=30_000)
+    page.wait_for_function(
+        "([name, value]) => String(JSON.parse(localStorage.getItem('qa-settings') || '{}')[name]) === value",
+        arg=[name, value],
+    )
 
 
 def test_settings_survive_a_reload(page):
     from playwright.sync_api import expect
 
-    page.locator("#qa-settings").get_by_text("Settings").click()
-    _change_setting(page, "#qa-top-k input[type=number]", "3", "Enter")
-    _change_setting(page, "#qa-date-from textarea", "2022-01-01", "Tab")
+    open_settings(page)
+    _change_setting(page, "#qa-top-k input[type=number]", "3", "Enter", "top_k")
+    _change_setting(page, "#qa-date-from textarea", "2022-01-01", "Tab", "date_from")
     page.reload()
     ready(page)
-    page.locator("#qa-settings").get_by_text("Settings").click()
+    open_settings(page)
     expect(page.locator("#qa-top-k input[type=number]")).to_have_value("3")
     expect(page.locator("#qa-date-from textarea")).to_have_value("2022-01-01")
     # back to the defaults for the other tests
-    _change_setting(page, "#qa-top-k input[type=number]", "5", "Enter")
-    _change_setting(page, "#qa-date-from textarea", "", "Tab")
+    _change_setting(page, "#qa-top-k input[type=number]", "5", "Enter", "top_k")
+    _change_setting(page, "#qa-date-from textarea", "", "Tab", "date_from")
 
 
 def test_phone_width_has_no_sideways_scrolling(page, shots):
@@ -221,9 +234,8 @@ def test_phone_width_has_no_sideways_scrolling(page, shots):
 
 
 def choose_backend(page, label: str) -> None:
-    settings = page.locator("#qa-settings")
     if not page.locator("#qa-backend").is_visible():
-        settings.get_by_text("Settings").click()
+        open_settings(page)
     page.locator("#qa-backend input").fill(label.split()[0])
     page.get_by_role("option", name=label).first.click()
     page.wait_for_timeout(500)
