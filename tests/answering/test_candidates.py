@@ -31,5 +31,6 @@ def test_the_prompt_lists_each_candidate_with_its_number_publisher_and_date(seed
     assert len(listing) == len(chosen)
     for line, c in zip(listing, chosen):
         assert line.startswith(f"[{c.id}] ") and line.endswith(c.sentence)
-        if c.passage.metadata.get("publisher"):
-            assert str(c.passage.metadata["publisher"]) in line
+        for shown in ("publisher", "published"):
+            if c.passage.metadata.get(shown):
+                assert str(c.passage.metadata[shown]) in line

@@ -201,9 +201,11 @@ def _change_setting(page, selector: str, value: str, key: str, name: str) -> Non
     """Change one setting and wait until the browser has stored that value under its name."""
     page.locator(selector).fill(value)
     page.locator(selector).press(key)
+    from qa.ui.app import SETTINGS_KEY
+
     page.wait_for_function(
-        "([name, value]) => String(JSON.parse(localStorage.getItem('qa-settings') || '{}')[name]) === value",
-        arg=[name, value],
+        "([key, name, value]) => String(JSON.parse(localStorage.getItem(key) || '{}')[name]) === value",
+        arg=[SETTINGS_KEY, name, value],
     )
 
 
