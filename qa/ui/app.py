@@ -51,7 +51,7 @@ def build(service: Service) -> gr.Blocks:
         articles = service.store.sources()
         with gr.Tab("Chat"):
             examples, status, controls = _chat_tab(service, articles)
-        with gr.Tab("Library"):
+        with gr.Tab("Library", elem_id="qa-library-tab"):
             library_view = _library_tab(service, articles)
         # the reader's chosen settings, kept as plain JSON in this browser's localStorage across reloads: read at
         # page load and written in the browser on every change (no round trip, so a reload right after a change
