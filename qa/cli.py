@@ -110,12 +110,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_model(args: argparse.Namespace) -> int:
-    from qa.embedder_files import dynamic_int8
+    from qa.embedder_files import VARIANTS, derived_int8
     from qa.llm.model_files import assemble
 
     path = assemble(get_settings().model_path)
     print(f"model ready: {path}")
-    print(f"embedder ready: {dynamic_int8(path.parent)}")
+    for variant in VARIANTS:
+        print(f"embedder ready: {derived_int8(path.parent, variant)}")
     return 0
 
 
@@ -221,7 +222,7 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument("--host")
     serve.add_argument("--port", type=int)
     serve.set_defaults(run=cmd_serve)
-    sub.add_parser("model", help="assemble and verify the local model; derive the int8-compute embedder").set_defaults(
+    sub.add_parser("model", help="assemble and verify the local model; derive the int8-compute embedders").set_defaults(
         run=cmd_model
     )
     ev = sub.add_parser("eval", help="evaluate answers against a question set (JSONL)")

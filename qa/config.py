@@ -51,6 +51,13 @@ class AnswerPolicy(BaseModel):
         "14 → 19 (pooled +5 of 93); test halves +3, +1, +6 (docs/evaluation.md). Extractive stays at 5: 8 cost "
         "it the seed test half (0.733 → 0.667). Servers (openai) unmeasured, so 5",
     )
+    semantic_weight: float = Field(
+        0.6,
+        description="how candidate sentences are ranked: this share meaning (MiniLM cosine), the rest idf-weighted "
+        "word overlap. Every value from 0.2 to 0.8 put an accepted answer among the 10 candidates equally often on "
+        "each half of the seed, rgb and realtimeqa sets; meaning alone (1.0) lost a seed dev question "
+        "(docs/evaluation.md, session 10)",
+    )
     max_evidence: int = Field(3, description="sentences an answer may rest on; more is a list of loosely related facts")
     min_relevance: float = Field(
         0.35,
@@ -117,7 +124,8 @@ class Settings(BaseSettings):
     embedder: str = Field(
         "all-MiniLM-L6-v2-int8",
         description="all-MiniLM-L6-v2-int8 (ONNX, the packaged file), all-MiniLM-L6-v2-int8-dynamic (ONNX with int8 "
-        "compute: 2x faster ingest), all-MiniLM-L6-v2 (torch) or openai (the embeddings server at "
+        "compute: 2x faster ingest), all-MiniLM-L6-v2-int8-partial (int8 compute but for the feed-forward "
+        "down-projections: 1.4x), all-MiniLM-L6-v2 (torch) or openai (the embeddings server at "
         "QA_EMBEDDINGS_URL); an existing collection keeps the one that built it unless this is set",
     )
     embeddings_url: str = Field(
@@ -138,8 +146,23 @@ class Settings(BaseSettings):
     )
 
     # Retrieval
+    mmr_lambda: float = Field(
+        0.75,
+        description="relevance against diversity when the passages are picked: 0.6 to 1.0 moved the answer-bearing "
+        "article and the candidates by a question or two either way on realtimeqa's halves (docs/evaluation.md, "
+        "session 8)",
+    )
+    duplicate_jaccard: float = Field(
+        0.6,
+        description="a passage sharing this share of its 5-word shingles with a better one is dropped as a copy "
+        "(wire copies, overlapping chunks); not tuned",
+    )
     top_k: int = Field(5, description="passages retrieved; when set, for every backend (else QA_POLICY__PASSAGES)")
-    fetch_k: int = 20
+    fetch_k: int = Field(
+        20,
+        description="candidates from each of the dense and keyword rankings before fusion: 40 lost realtimeqa hit@5 "
+        "(0.84 → 0.80), 10 lost MRR and candidates (docs/evaluation.md, session 5)",
+    )
     recency_weight: float = Field(
         1.0,
         description="with an as_of date, the weight of a newest-first ranking fused with the dense and keyword "

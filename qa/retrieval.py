@@ -16,8 +16,6 @@ from qa.types import Passage
 
 ISO_DATE = r"^\d{4}-\d{2}-\d{2}$"
 RRF_K = 60  # the constant from Cormack et al.; dampens the weight of the very top ranks
-MMR_LAMBDA = 0.75  # relevance vs. diversity: mostly relevance, enough to give several articles a voice
-DUPLICATE_JACCARD = 0.6
 
 
 class Filters(BaseModel):
@@ -113,10 +111,12 @@ class Retriever:
         top_k: int,
         fetch_k: int,
         recency_weight: float = 0.0,
+        mmr_lambda: float = 0.75,
+        duplicate_jaccard: float = 0.6,
     ):
         self.store, self.embeddings = store, embeddings
         self.top_k, self.fetch_k = top_k, fetch_k
-        self.recency_weight = recency_weight
+        self.recency_weight, self.mmr_lambda, self.duplicate_jaccard = recency_weight, mmr_lambda, duplicate_jaccard
         self._keyword: KeywordIndex | None = None
         self._lock = threading.Lock()
 
@@ -175,18 +175,16 @@ class Retriever:
                 chunks[chunk.id] = chunk
         return [(chunks[i], s) for i, s in sorted(scores.items(), key=lambda p: -p[1])]
 
-    @staticmethod
-    def _collapse(ranked: list[tuple[StoredChunk, float]]) -> list[tuple[StoredChunk, float]]:
+    def _collapse(self, ranked: list[tuple[StoredChunk, float]]) -> list[tuple[StoredChunk, float]]:
         """Drop a chunk that repeats a better-ranked one (wire copy, overlapping chunks)."""
         kept: list[tuple[StoredChunk, float, set]] = []
         for chunk, score in ranked:
             shingles = _shingles(chunk.text)
-            if all(_jaccard(shingles, other) < DUPLICATE_JACCARD for _, _, other in kept):
+            if all(_jaccard(shingles, other) < self.duplicate_jaccard for _, _, other in kept):
                 kept.append((chunk, score, shingles))
         return [(c, s) for c, s, _ in kept]
 
-    @staticmethod
-    def _mmr(ranked: list[tuple[StoredChunk, float]], vectors: np.ndarray, k: int):
+    def _mmr(self, ranked: list[tuple[StoredChunk, float]], vectors: np.ndarray, k: int):
         """(index, item) pairs of the k chosen, in order of choice."""
         if len(ranked) <= k:
             return list(enumerate(ranked))
@@ -196,7 +194,7 @@ class Retriever:
         while len(chosen) < k:
             similarity = vectors @ vectors[chosen].T
             penalty = similarity.max(axis=1)
-            score = MMR_LAMBDA * relevance - (1 - MMR_LAMBDA) * penalty
+            score = self.mmr_lambda * relevance - (1 - self.mmr_lambda) * penalty
             score[chosen] = -np.inf
             chosen.append(int(score.argmax()))
         return [(i, ranked[i]) for i in chosen]

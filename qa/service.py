@@ -29,7 +29,7 @@ class Service:
         self.embeddings = make_embedder(settings)
         self.store = Store(settings, self.embeddings)
         self.retriever = self._retriever()
-        self.scorer = SentenceScorer(self.embeddings)
+        self.scorer = SentenceScorer(self.embeddings, settings.policy.semantic_weight)
         self._generators: dict[str, Generator] = {}
         self._queues: dict[str, GenerationQueue] = {}
         self._lock = threading.Lock()
@@ -119,7 +119,9 @@ class Service:
 
     def _retriever(self) -> Retriever:
         s = self.settings
-        return Retriever(self.store, self.embeddings, s.top_k, s.fetch_k, s.recency_weight)
+        return Retriever(
+            self.store, self.embeddings, s.top_k, s.fetch_k, s.recency_weight, s.mmr_lambda, s.duplicate_jaccard
+        )
 
 
 @lru_cache(maxsize=1)

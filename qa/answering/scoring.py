@@ -18,7 +18,6 @@ from langchain_core.embeddings import Embeddings
 from qa.text import sentences, terms
 from qa.types import Passage
 
-SEMANTIC_WEIGHT = 0.6
 _CACHE_SIZE = 4096
 _QUERY_CACHE_SIZE = 64
 
@@ -32,8 +31,8 @@ class Scored:
 
 
 class SentenceScorer:
-    def __init__(self, embeddings: Embeddings):
-        self.embeddings = embeddings
+    def __init__(self, embeddings: Embeddings, semantic_weight: float = 0.6):
+        self.embeddings, self.semantic_weight = embeddings, semantic_weight
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
         self._queries: OrderedDict[str, np.ndarray] = OrderedDict()
         self._lock = threading.Lock()
@@ -51,7 +50,7 @@ class SentenceScorer:
         query = self._query(question)
         vectors = {p.id: self._vectors(p) for p in passages}
         semantic = np.array([float(vectors[p.id][i] @ query) for p, i, _ in items])
-        total = SEMANTIC_WEIGHT * semantic + (1 - SEMANTIC_WEIGHT) * lexical
+        total = self.semantic_weight * semantic + (1 - self.semantic_weight) * lexical
         return [Scored(p, s, i, float(x)) for (p, i, s), x in zip(items, total)]
 
     def _query(self, question: str) -> np.ndarray:
