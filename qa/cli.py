@@ -110,13 +110,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_model(args: argparse.Namespace) -> int:
-    from qa.embedder_files import VARIANTS, derived_int8
+    from qa.embedder_files import dynamic_int8
     from qa.llm.model_files import assemble
 
     path = assemble(get_settings().model_path)
     print(f"model ready: {path}")
-    for variant in VARIANTS:
-        print(f"embedder ready: {derived_int8(path.parent, variant)}")
+    print(f"embedder ready: {dynamic_int8(path.parent)}")
     return 0
 
 
@@ -222,7 +221,7 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument("--host")
     serve.add_argument("--port", type=int)
     serve.set_defaults(run=cmd_serve)
-    sub.add_parser("model", help="assemble and verify the local model; derive the int8-compute embedders").set_defaults(
+    sub.add_parser("model", help="assemble and verify the local model; derive the int8-compute embedder").set_defaults(
         run=cmd_model
     )
     ev = sub.add_parser("eval", help="evaluate answers against a question set (JSONL)")

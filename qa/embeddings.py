@@ -19,7 +19,7 @@ import numpy as np
 from langchain_core.embeddings import Embeddings
 
 import qa.config  # noqa: F401  (sets the offline environment before any model library loads)
-from qa.embedder_files import EmbedderError, derived_int8, minilm_folder, packaged_onnx
+from qa.embedder_files import EmbedderError, dynamic_int8, minilm_folder, packaged_onnx
 
 if TYPE_CHECKING:
     from qa.config import Settings
@@ -104,24 +104,15 @@ class OnnxMiniLM(Embedder):
 
 
 class DynamicInt8MiniLM(OnnxMiniLM):
-    """The same model with int8 matrix products (qa/embedder_files.py): 1.8x the packaged file's encode
+    """The same model with int8 matrix products (qa/embedder_files.py): 1.5x the packaged file's encode
     rate, vectors at cosine 0.994 mean to its own; built once into the local model's folder."""
 
     name = "all-MiniLM-L6-v2-int8-dynamic"
-    variant = "dynamic"
 
     def model_file(self) -> Path:
         from qa.config import get_settings
 
-        return derived_int8(get_settings().model_path.parent, self.variant)
-
-
-class PartialInt8MiniLM(DynamicInt8MiniLM):
-    """int8 matrix products except the feed-forward down-projections: 1.4x the packaged file's encode rate,
-    vectors at cosine 0.997 mean to its own (qa/embedder_files.py)."""
-
-    name = "all-MiniLM-L6-v2-int8-partial"
-    variant = "partial"
+        return dynamic_int8(get_settings().model_path.parent)
 
 
 class TorchMiniLM(Embedder):
@@ -201,9 +192,7 @@ class ServerEmbedder(Embedder):
         return (vectors / np.linalg.norm(vectors, axis=1, keepdims=True)).tolist()
 
 
-EMBEDDERS: dict[str, type[Embedder]] = {
-    cls.name: cls for cls in (DynamicInt8MiniLM, OnnxMiniLM, PartialInt8MiniLM, TorchMiniLM)
-}
+EMBEDDERS: dict[str, type[Embedder]] = {cls.name: cls for cls in (DynamicInt8MiniLM, OnnxMiniLM, TorchMiniLM)}
 SERVER = "openai"  # QA_EMBEDDER value that sends the work to QA_EMBEDDINGS_URL
 
 

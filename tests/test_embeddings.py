@@ -8,7 +8,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import numpy as np
 import pytest
 
-from qa.embedder_files import VARIANTS, derived_int8
+from qa.embedder_files import dynamic_int8
 from qa.embeddings import EMBEDDERS, EmbedderError, ServerEmbedder, get_embeddings
 from qa.service import Service
 from qa.store import StoreError, with_store_embedder
@@ -33,13 +33,8 @@ def seed_passages() -> list[str]:
 
 
 # The torch model is the reference. Measured on these paragraphs (cosine mean / min): the packaged int8 file
-# 0.9995 / 0.9991, the int8-compute one 0.9934 / 0.9871, the partial one 0.9960 / 0.9932 (docs/benchmarks.md); the
-# floors sit just below.
-AGREEMENT = {
-    "all-MiniLM-L6-v2-int8": (0.999, 0.998),
-    "all-MiniLM-L6-v2-int8-partial": (0.995, 0.99),
-    "all-MiniLM-L6-v2-int8-dynamic": (0.99, 0.98),
-}
+# 0.9995 / 0.9991, the int8-compute one 0.9934 / 0.9871 (docs/benchmarks.md); the floors sit just below.
+AGREEMENT = {"all-MiniLM-L6-v2-int8": (0.999, 0.998), "all-MiniLM-L6-v2-int8-dynamic": (0.99, 0.98)}
 
 
 @pytest.mark.parametrize("name", sorted(AGREEMENT))
@@ -62,34 +57,15 @@ def test_texts_spread_over_the_cores_come_back_in_the_order_given(name):
     assert np.allclose((together * alone).sum(axis=1), 1.0, atol=1e-3)
 
 
-@pytest.mark.parametrize("variant", VARIANTS)
-def test_each_int8_compute_model_is_derived_once_and_again_when_its_source_changes(tmp_path, caplog, variant):
-    built = derived_int8(tmp_path, variant)
+def test_the_int8_compute_model_is_derived_once_and_again_when_its_source_changes(tmp_path, caplog):
+    built = dynamic_int8(tmp_path)
     assert not [r for r in caplog.records if "pre-processing" in r.getMessage()]  # onnxruntime's hint: no use here
     first = built.stat().st_mtime_ns
-    assert derived_int8(tmp_path, variant) == built and built.stat().st_mtime_ns == first
+    assert dynamic_int8(tmp_path) == built and built.stat().st_mtime_ns == first
     stamp = built.with_name(built.name + ".source")
     stamp.write_text("an older source")
-    assert derived_int8(tmp_path, variant).stat().st_mtime_ns != first
+    assert dynamic_int8(tmp_path).stat().st_mtime_ns != first
     assert stamp.read_text() != "an older source"
-
-
-def test_the_partial_model_keeps_the_feed_forward_down_projections_in_float(tmp_path):
-    import onnx
-
-    def ops(variant: str) -> dict[str, int]:
-        nodes = onnx.load(str(derived_int8(tmp_path, variant))).graph.node
-        return {op: sum(n.op_type == op for n in nodes) for op in ("MatMul", "MatMulInteger")}
-
-    dynamic, partial = ops("dynamic"), ops("partial")
-    # MiniLM-L6: six layers, each with one down-projection among its six weight MatMuls
-    assert partial["MatMulInteger"] == dynamic["MatMulInteger"] - 6 > 0
-    assert partial["MatMul"] == dynamic["MatMul"] + 6
-
-
-def test_an_unknown_int8_variant_is_refused(tmp_path):
-    with pytest.raises(EmbedderError, match="no int8 variant"):
-        derived_int8(tmp_path, "float16")
 
 
 @pytest.mark.parametrize("name", sorted(EMBEDDERS))
