@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 
-from qa.answering.candidates import Candidate, Freshness, candidates
+from qa.answering.candidates import Candidate, candidates
 from qa.answering.dates import about_present, as_of_note, attribute_dates
 from qa.answering.evidence import Selection, refusal_reason
 from qa.answering.scoring import SentenceScorer
@@ -136,9 +136,7 @@ class Chain:
             yield _refusal(reason, timer, debug)
             return
         with timer.step("candidates"):
-            found = candidates(
-                standalone, passages, self.scorer, self.policy.candidates, self._fresh(standalone, filters)
-            )
+            found = candidates(standalone, passages, self.scorer, self.policy.candidates)
         debug["candidates"] = [_candidate_debug(c) for c in found]
         with self.queue.slot():  # only generation queues; retrieval above runs concurrently
             with timer.step("select"):
@@ -194,26 +192,14 @@ class Chain:
         citations = [c.citation(n) for n, c in enumerate(cited, start=1)]
         return Answer(text, False, citations, timer.done(), debug, other.differ, confidence)
 
-    def _now(self, question: str, filters: Filters | None) -> str | None:
-        """The date a question about now is asked on: its as_of date, or today when its words are about the
-        present; None for a question that is not about now."""
-        if filters and filters.as_of:
-            return filters.as_of
-        return date.today().isoformat() if about_present(question, self.settings.present_words) else None
-
-    def _fresh(self, question: str, filters: Filters | None) -> Freshness | None:
-        now = self._now(question, filters)
-        if now is None or not self.policy.fresh_bonus:
-            return None
-        return Freshness(now, self.settings.stale_days, self.policy.fresh_bonus)
-
     def _dated(self, answer: Answer, question: str, filters: Filters | None) -> Answer:
         """An answer about now says as of when (and how old its evidence is); otherwise relative dates in it
         ("on Monday") are pinned to their article's date."""
         if answer.refused:
             return answer
-        now = self._now(question, filters)
-        if now:
+        as_of = filters.as_of if filters else None
+        if as_of or about_present(question, self.settings.present_words):
+            now = as_of or date.today().isoformat()
             answer.answer = as_of_note(answer.answer, answer.citations, now, self.settings.stale_days)
         else:
             answer.answer = attribute_dates(answer.answer, answer.citations)

@@ -37,21 +37,3 @@ def test_two_articles_giving_the_asked_figure_differently_are_both_quoted_with_t
     quotes = {c.source.rsplit("/", 1)[-1]: c.quote for c in answer.citations}
     assert "40 million" in quotes["gazette.md"] and "65 million" in quotes["courier.md"]
     assert "The articles differ" in answer.answer
-
-
-def test_asked_as_of_a_date_the_sentences_of_that_month_lead_the_candidates(tmp_path):
-    from qa.service import Service
-
-    (tmp_path / "articles").mkdir()
-    (tmp_path / "articles" / "gazette.md").write_text(GAZETTE)
-    (tmp_path / "articles" / "courier.md").write_text(COURIER.replace("2023-05-03", "2021-01-10"))
-    service = Service(make_settings(tmp_path, policy={"fresh_bonus": 1.0}))
-    service.ingest([tmp_path / "articles"], show_progress=False)
-    question = "How much did the Tamsin bridge cost to build?"
-    by_date = {
-        as_of: [c["source"].rsplit("/", 1)[-1] for c in service.answer(question, filters=f).debug["candidates"]]
-        for as_of, f in (("none", None), ("2023-05-20", {"as_of": "2023-05-20"}))
-    }
-    dated = by_date["2023-05-20"]
-    assert dated == sorted(dated, key=lambda s: s != "gazette.md")  # the May 2023 article's sentences first
-    assert by_date["none"] != dated  # without a date to answer on, relevance alone orders them

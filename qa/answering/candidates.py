@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 
 from qa.answering.scoring import SentenceScorer
 from qa.types import Citation, Passage
@@ -30,40 +29,18 @@ class Candidate:
         return self.passage.citation(n, self.sentence)
 
 
-@dataclass(frozen=True)
-class Freshness:
-    """For a question about now: sentences of articles published at most `days` before `now` score `bonus` more,
-    so the evidence of the moment is ranked ahead of an older article's that matches the words as well."""
-
-    now: str  # ISO date: the as_of date, or today
-    days: int
-    bonus: float
-
-    def __call__(self, passage: Passage) -> float:
-        published = str(passage.metadata.get("published") or "")
-        try:
-            age = (date.fromisoformat(self.now) - date.fromisoformat(published)).days
-        except ValueError:  # undated: nothing says it is fresh
-            return 0.0
-        return self.bonus if 0 <= age <= self.days else 0.0
-
-
-def candidates(
-    question: str, passages: list[Passage], scorer: SentenceScorer, limit: int, fresh: Freshness | None = None
-) -> list[Candidate]:
+def candidates(question: str, passages: list[Passage], scorer: SentenceScorer, limit: int) -> list[Candidate]:
     """The `limit` best sentences, best first; a sentence repeated in two passages (overlap, wire copies)
     is listed once."""
-    bonus = fresh or (lambda _: 0.0)
-    scored = [(s, s.score + bonus(s.passage)) for s in scorer.score(question, passages)]
-    scored.sort(key=lambda pair: (-pair[1], pair[0].passage.n, pair[0].position))
+    scored = sorted(scorer.score(question, passages), key=lambda s: (-s.score, s.passage.n, s.position))
     seen: set[str] = set()
     chosen = []
-    for item, score in scored:
+    for item in scored:
         key = " ".join(item.sentence.lower().split())
         if key in seen:
             continue
         seen.add(key)
-        chosen.append((item, score))
+        chosen.append(item)
         if len(chosen) == limit:
             break
-    return [Candidate(i, s.sentence, s.passage, score) for i, (s, score) in enumerate(chosen, start=1)]
+    return [Candidate(i, s.sentence, s.passage, s.score) for i, s in enumerate(chosen, start=1)]

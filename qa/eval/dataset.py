@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from qa.errors import QAError
@@ -100,8 +100,8 @@ def split_of(questions: list[Question]) -> dict[str, str]:
 
 
 def select(questions: list[Question], split: str | None) -> list[Question]:
-    """The dev or test half (None or "all": every question)."""
-    if split in (None, "all"):
-        return questions
+    """The dev or test half (None or "all": every question), each row labelled with its half: the halves are
+    the whole set's, whatever subset is taken later (split_of on a subset would halve it again)."""
     halves = split_of(questions)
-    return [q for q in questions if halves[q.id] == split]
+    labelled = [replace(q, split=halves[q.id]) for q in questions]
+    return labelled if split in (None, "all") else [q for q in labelled if q.split == split]

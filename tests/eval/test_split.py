@@ -19,3 +19,12 @@ def test_rows_without_a_split_are_halved_by_a_stable_hash_of_their_id():
     first, again = dataset.split_of(rows), dataset.split_of(list(reversed(rows)))
     assert first == again and Counter(first.values()) == {"dev": 5, "test": 5}
     assert dataset.split_of([Question("y", "single", "q?", accept=("a",), split="test")]) == {"y": "test"}
+
+
+def test_a_chosen_half_or_a_few_of_its_rows_keep_the_whole_sets_halves():
+    rows = [Question(f"x{i}", "single", "q?", accept=("a",)) for i in range(12)]  # no split of their own
+    halves = dataset.split_of(rows)
+    test_half = dataset.select(rows, "test")
+    assert len(test_half) == 6 and dataset.split_of(test_half) == {q.id: "test" for q in test_half}
+    few = dataset.select(rows, "all")[:5]  # as `qa eval --ids` takes a few
+    assert dataset.split_of(few) == {q.id: halves[q.id] for q in few}
