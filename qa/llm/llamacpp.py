@@ -1,10 +1,10 @@
 """The default generator: the packaged Qwen2.5 1.5B GGUF through llama-cpp-python.
 
-The reply is one JSON object, evidence first, decoded under GBNF grammars so that only existing sentence
-ids (or none) can be named. The confidence is read from the logits of the first token after
-`{"evidence": [`: probability of an id against "]" (no evidence). llama.cpp keeps the last position's
-logits after a one-token completion, so no `logits_all` (n_ctx × vocab floats) is needed. Writing continues
-the same prompt after the chosen ids, so the candidates are read once (the KV cache holds them)."""
+The reply is one JSON object, evidence first; the ids are decoded under a GBNF grammar so that only existing
+sentence ids (or none) can be named. The confidence is read from the logits of the first token after
+`{"evidence": [`: probability of an id against "]" (no evidence). Until a sampled token is read back, the
+context holds the last prompt position's logits, so no `logits_all` (n_ctx × vocab floats) is needed. Writing
+continues the same prompt after the chosen ids, so the candidates are read once (the KV cache holds them)."""
 
 from __future__ import annotations
 
@@ -25,8 +25,10 @@ from qa.llm.base import GeneratorError
 from qa.llm.extractive import needs_context
 from qa.llm.model_files import ModelError, assemble
 
-_ANSWER_GRAMMAR = 'root ::= [^"\\n]* "\\"}"\n'  # the answer string, then the end of the JSON object
-_YES_NO_GRAMMAR = 'root ::= "yes" | "no"\n'
+# The answer is a JSON string: it ends at its closing quote (or a line break, which a string cannot hold). Stop
+# strings end it as a grammar would, at half the cost per token: a grammar is checked against every token of the
+# vocabulary at each step (docs/benchmarks.md).
+_ANSWER_END = ['"', "\n"]
 _QUESTION_GRAMMAR = 'root ::= [A-Z] [^\\n?]+ "?"\n'  # one line, a capital first, ending at its question mark
 
 
@@ -49,9 +51,10 @@ class LlamaGenerator:
         prompt = self._select_prompt(question, candidates)
         grammar = self._grammar(_ids_grammar([c.id for c in candidates], self.policy.max_evidence))
         with self._lock:
-            first = self._complete(prompt, 1, grammar)  # leaves the first step's logits in the context
+            tokens = self._stream(prompt, 24, grammar)
+            first = next(tokens, "")  # the sampled token is not read yet: the logits are still the prompt's last
             ids_mass, none_mass = self._mass("ids"), self._mass("none")
-            reply = first if first.startswith("]") else self._complete(prompt, 24, grammar)  # prompt is cached
+            reply = first + "".join(tokens)
         valid = {c.id for c in candidates}
         ids = [i for i in dict.fromkeys(int(n) for n in re.findall(r"\d+", reply)) if i in valid]
         confidence = ids_mass / (ids_mass + none_mass) if ids_mass + none_mass > 0 else 0.0
@@ -61,18 +64,12 @@ class LlamaGenerator:
         reply = selection.detail.get("reply") or ", ".join(map(str, selection.ids)) + "]"
         prompt = self._select_prompt(question, candidates) + reply + prompts.ANSWER_PREFIX
         with self._lock:
-            for text in self._stream(prompt, self.max_tokens, self._grammar(_ANSWER_GRAMMAR)):
-                end = text.find('"')
-                if end >= 0:
-                    if text[:end]:
-                        yield text[:end]
-                    return
-                yield text
+            yield from self._stream(prompt, self.max_tokens, None, stop=_ANSWER_END)
 
     def judge(self, evidence: list[str], claim: str, question: str) -> float:
         prompt = self._prompt(prompts.judge_messages(self.prompts_dir, evidence, claim, question))
         with self._lock:
-            self._complete(prompt, 1, self._grammar(_YES_NO_GRAMMAR))
+            self._complete(prompt, 1, None)  # only reads the prompt: P(yes) comes from the raw logits, not the sample
             yes, no = self._mass("yes"), self._mass("no")
         return yes / (yes + no) if yes + no > 0 else 0.0
 
@@ -100,7 +97,7 @@ class LlamaGenerator:
     def _complete(self, prompt: str, max_tokens: int, grammar) -> str:
         return "".join(self._stream(prompt, max_tokens, grammar))
 
-    def _stream(self, prompt: str, max_tokens: int, grammar) -> Iterator[str]:
+    def _stream(self, prompt: str, max_tokens: int, grammar, stop: list[str] | None = None) -> Iterator[str]:
         try:
             for part in self.llama.create_completion(
                 prompt,
@@ -109,7 +106,7 @@ class LlamaGenerator:
                 stream=True,
                 grammar=grammar,
                 repeat_penalty=1.05,
-                stop=["<|im_end|>"],
+                stop=["<|im_end|>", *(stop or [])],
             ):
                 yield part["choices"][0]["text"]
         except Exception as exc:  # llama.cpp raises RuntimeError/ValueError (context full, decode failure)

@@ -57,6 +57,29 @@ def test_the_selector_can_only_name_candidates_that_exist(llm_service):
 
 
 @pytest.mark.llm
+def test_the_selectors_confidence_is_read_at_the_prompts_end_before_its_first_id(llm_service):
+    from qa.answering.candidates import candidates
+
+    question = "Who led the Russian delegation in Geneva?"
+    generator = llm_service.generator("llamacpp")
+    found = candidates(question, llm_service.retriever.retrieve(question), llm_service.scorer, 6)
+    selection = generator.select(question, found)
+    generator._complete(generator._select_prompt(question, found), 1, None)  # the prompt alone, read afresh
+    ids, none = generator._mass("ids"), generator._mass("none")
+    assert selection.ids and selection.confidence == pytest.approx(ids / (ids + none), abs=1e-3)
+
+
+@pytest.mark.llm
+def test_the_draft_is_the_json_answer_string_alone(llm_service):
+    from qa.chain import Token
+
+    events = llm_service.stream("How many troops has Russia gathered near Ukraine?", backend="llamacpp")
+    draft = "".join(e.text for e in events if isinstance(e, Token))
+    assert "100,000" in draft
+    assert not {'"', "\n", "}"} & set(draft)  # the string ends at its closing quote, nothing after it
+
+
+@pytest.mark.llm
 def test_the_judge_tells_a_stated_answer_from_an_unstated_one(llm_service):
     # It does not reliably see swapped roles ("Sherman led the Russian side" got P(yes) 0.88 from this
     # evidence): names and numbers are checked before it, and docs/evaluation.md lists what slips through.
