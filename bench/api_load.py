@@ -11,28 +11,13 @@ from __future__ import annotations
 import argparse
 import json
 import statistics
-import sys
-import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import httpx
+from common import eval_questions, percentile, serve_new_store
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from qa.eval.dataset import load  # noqa: E402
-from tests.conftest import free_port, start_server, stop_server  # noqa: E402
-
-
-def questions() -> list[str]:
-    return [q.question for q in load(ROOT / "eval" / "questions.jsonl") if q.type == "single"]
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+from tests.conftest import stop_server
 
 
 def run_level(url: str, clients: int, total: int, pool: list[str]) -> dict:
@@ -67,24 +52,9 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=48, help="requests per concurrency level")
     parser.add_argument("--queue-test", type=int, default=0, help="send this many at once to a queue of 2")
     args = parser.parse_args()
-    tmp = Path(tempfile.mkdtemp(prefix="qa-load-"))
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    env = {
-        "QA_STORE_PATH": str(tmp / "store"),
-        "QA_BACKEND": args.backend,
-        "QA_QUEUE_MAX_WAITING": "2" if args.queue_test else "64",
-        "QA_QUEUE_TIMEOUT": "600",
-    }
-    server = start_server(
-        [sys.executable, "-m", "qa.cli", "serve", "--port", str(port)],
-        f"{url}/readyz",
-        tmp / "server.log",
-        env=env,
-        timeout=300,
-    )
+    server, url = serve_new_store(args.backend, 2 if args.queue_test else 64, 600, "qa-load-")
     try:
-        pool = questions()
+        pool = eval_questions()
         httpx.post(f"{url}/api/answer", json={"question": pool[0]}, timeout=600)  # warm: model load
         if args.queue_test:
             with ThreadPoolExecutor(args.queue_test) as executor:

@@ -47,6 +47,26 @@ def save(name: str, data: dict) -> Path:
     return path
 
 
+def serve_new_store(backend: str, max_waiting: int, queue_timeout: int, prefix: str):
+    """`qa serve` on a free local port over a new store (seeded as it starts): (the server process, its URL).
+    Stop it with tests.conftest.stop_server."""
+    import tempfile
+
+    from tests.conftest import free_port, start_server
+
+    tmp = Path(tempfile.mkdtemp(prefix=prefix))
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    env = {
+        "QA_STORE_PATH": str(tmp / "store"),
+        "QA_BACKEND": backend,
+        "QA_QUEUE_MAX_WAITING": str(max_waiting),
+        "QA_QUEUE_TIMEOUT": str(queue_timeout),
+    }
+    command = [sys.executable, "-m", "qa.cli", "serve", "--port", str(port)]
+    return start_server(command, f"{url}/readyz", tmp / "server.log", env=env, timeout=300), url
+
+
 def eval_questions(kinds: tuple[str, ...] = ("single",)) -> list[str]:
     from qa.eval.dataset import load
 

@@ -10,20 +10,15 @@ from __future__ import annotations
 import argparse
 import json
 import statistics
-import sys
-import tempfile
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
+from common import eval_questions, serve_new_store
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from qa.eval.dataset import load  # noqa: E402
-from tests.conftest import free_port, start_server, stop_server  # noqa: E402
+from tests.conftest import stop_server
 
 
 def rss_mb(pid: int) -> float:
@@ -31,10 +26,6 @@ def rss_mb(pid: int) -> float:
         if line.startswith("VmRSS:"):
             return int(line.split()[1]) / 1024
     return 0.0
-
-
-def pool() -> list[str]:
-    return [q.question for q in load(ROOT / "eval" / "questions.jsonl") if q.type in ("single", "multi")]
 
 
 def soak(url: str, pid: int, clients: int, per_client: int, questions: list[str]) -> dict:
@@ -95,24 +86,9 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--questions", type=int, default=10, help="per client")
     args = parser.parse_args()
-    tmp = Path(tempfile.mkdtemp(prefix="qa-soak-"))
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    env = {
-        "QA_STORE_PATH": str(tmp / "store"),
-        "QA_BACKEND": args.backend,
-        "QA_QUEUE_MAX_WAITING": "64",
-        "QA_QUEUE_TIMEOUT": "900",
-    }
-    server = start_server(
-        [sys.executable, "-m", "qa.cli", "serve", "--port", str(port)],
-        f"{url}/readyz",
-        tmp / "server.log",
-        env=env,
-        timeout=300,
-    )
+    server, url = serve_new_store(args.backend, 64, 900, "qa-soak-")
     try:
-        questions = pool()
+        questions = eval_questions(("single", "multi"))
         for question in questions[:3]:  # warm: model load, caches
             httpx.post(f"{url}/api/answer", json={"question": question}, timeout=900)
         print(json.dumps({"backend": args.backend, **soak(url, server.pid, args.clients, args.questions, questions)}))
