@@ -10,14 +10,17 @@ from __future__ import annotations
 import argparse
 import json
 import statistics
+import sys
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
-from common import eval_questions, serve_new_store
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run as a script, or imported by the tests
+
+from bench.common import eval_questions, serve_new_store
 from tests.conftest import stop_server
 
 

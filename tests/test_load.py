@@ -6,7 +6,8 @@ import sys
 import httpx
 import pytest
 
-from bench.soak import pool, soak
+from bench.common import eval_questions
+from bench.soak import soak
 from tests.conftest import free_port, start_server, stop_server
 
 pytestmark = pytest.mark.server
@@ -26,7 +27,7 @@ def server(tmp_path_factory):
 
 def test_twenty_clients_ten_questions_each(server):
     url, pid = server
-    questions = pool()
+    questions = eval_questions(("single", "multi"))
     for question in questions[:3]:
         httpx.post(f"{url}/api/answer", json={"question": question}, timeout=120)
     result = soak(url, pid, clients=20, per_client=10, questions=questions)
