@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import random
 import sys
+import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -50,8 +51,6 @@ def save(name: str, data: dict) -> Path:
 def serve_new_store(backend: str, max_waiting: int, queue_timeout: int, prefix: str):
     """`qa serve` on a free local port over a new store (seeded as it starts): (the server process, its URL).
     Stop it with tests.conftest.stop_server."""
-    import tempfile
-
     from tests.conftest import free_port, start_server
 
     tmp = Path(tempfile.mkdtemp(prefix=prefix))

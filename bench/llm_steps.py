@@ -19,6 +19,7 @@ sys.path.insert(0, str(Path.cwd()))  # the tree this is run from, not the one th
 
 import qa
 from qa.config import Settings
+from qa.eval.dataset import load
 from qa.service import Service
 
 
@@ -26,8 +27,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--questions", type=int, default=12)
     args = parser.parse_args()
-    rows = [json.loads(line) for line in Path("eval/questions.jsonl").read_text().splitlines() if line.strip()]
-    questions = [r["question"] for r in rows if r["type"] == "single"][: args.questions]
+    questions = [q.question for q in load(Path("eval/questions.jsonl")) if q.type == "single"][: args.questions]
     store = Path(tempfile.mkdtemp(prefix="qa-bench-steps-")) / "store"
     service = Service(Settings(store_path=store, collection="bench", backend="llamacpp"))
     service.ensure_seeded(show_progress=False)
