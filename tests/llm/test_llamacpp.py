@@ -2,8 +2,10 @@
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 
+from qa.llm.llamacpp import IdsMask
 from qa.llm.model_files import ModelError, verify
 from tests.conftest import raw_text
 
@@ -54,6 +56,36 @@ def test_the_selector_can_only_name_candidates_that_exist(llm_service):
     assert selection.ids and set(selection.ids) <= {c.id for c in found}
     assert len(selection.ids) <= llm_service.settings.policy.max_evidence
     assert 0.0 <= selection.confidence <= 1.0
+
+
+# A vocabulary of the pieces an id list is written with, in the shapes a BPE vocabulary has them
+PIECES = dict(enumerate(["1", "2", "3", "4", "0", "12", ",", ", ", " ", "]", "],", " ]"], start=10))
+END = 1
+
+
+def decode_under_mask(mask: IdsMask, wishes: list[list[str]]) -> str:
+    """Greedy decoding where the raw scores at step k rank the pieces of wishes[k] first, in order (the last list
+    repeats): whatever the scores want, the mask alone has to keep the reply valid."""
+    context = [0, 0, 0]  # the prompt
+    for step in range(12):
+        wish = wishes[min(step, len(wishes) - 1)]
+        scores = np.array([-wish.index(p) if p in wish else -9.0 for p in map(PIECES.get, range(32))], np.float32)
+        token = int(np.argmax(mask(np.array(context), scores)))
+        if token == END:
+            break
+        context.append(token)
+    return "".join(PIECES[t] for t in context[3:])
+
+
+def test_the_ids_mask_lets_only_existing_ids_be_named():
+    def mask(ids=(1, 2, 3), most=2):
+        return IdsMask(PIECES, [END], ids=list(ids), most=most)
+
+    assert decode_under_mask(mask(), [["12", "4", "1"], [", "], ["4", "2"], [", "], ["3"]]) == "1, 2]"
+    assert decode_under_mask(mask(), [["0", "3"], [" ]", "],", "]"]]) == "3]"  # no id begins with 0; one bracket
+    assert decode_under_mask(mask(), [["]"], ["1"]]) == "]"  # nothing chosen, then only the end
+    assert decode_under_mask(mask(ids=(1, 12), most=3), [["1"], ["2"], ["]"]]) == "12]"  # 1 then 2 is id 12
+    assert decode_under_mask(mask(ids=(1, 12), most=3), [["12"], ["4", ",", "]"], [" "], ["1", "]"]]) == "12, 1]"
 
 
 @pytest.mark.llm
