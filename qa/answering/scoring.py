@@ -48,7 +48,7 @@ class SentenceScorer:
             return []
         lexical = _lexical(question, [s for _, _, s in items])
         query = self._query(question)
-        vectors = {p.id: self._vectors(p) for p in passages}
+        vectors = self._vectors(passages)
         semantic = np.array([float(vectors[p.id][i] @ query) for p, i, _ in items])
         total = self.semantic_weight * semantic + (1 - self.semantic_weight) * lexical
         return [Scored(p, s, i, float(x)) for (p, i, s), x in zip(items, total)]
@@ -65,17 +65,26 @@ class SentenceScorer:
                 self._queries.popitem(last=False)
         return vector
 
-    def _vectors(self, passage: Passage) -> np.ndarray:
+    def _vectors(self, passages: list[Passage]) -> dict[str, np.ndarray]:
+        """Sentence vectors per passage id. The passages not cached are embedded in one call, so the embedder
+        spreads all their sentences over its cores at once (one call per passage left a core idle at each
+        passage's end); a sentence's vector does not depend on what is embedded with it."""
         with self._lock:
-            if passage.id in self._cache:
-                self._cache.move_to_end(passage.id)
-                return self._cache[passage.id]
-        vectors = np.asarray(self.embeddings.embed_documents(sentences(passage.text)), dtype=np.float32)
+            found = {p.id: self._cache[p.id] for p in passages if p.id in self._cache}
+            for key in found:
+                self._cache.move_to_end(key)
+        missing = list({p.id: p for p in passages if p.id not in found}.values())
+        split = [sentences(p.text) for p in missing]
+        flat = self.embeddings.embed_documents([s for group in split for s in group]) if missing else []
+        start = 0
         with self._lock:
-            self._cache[passage.id] = vectors
+            for passage, group in zip(missing, split):
+                found[passage.id] = np.asarray(flat[start : start + len(group)], dtype=np.float32)
+                self._cache[passage.id] = found[passage.id]
+                start += len(group)
             while len(self._cache) > _CACHE_SIZE:
                 self._cache.popitem(last=False)
-        return vectors
+        return found
 
 
 _TO_MODEL = re.compile(

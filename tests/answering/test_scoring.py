@@ -2,6 +2,7 @@ import pytest
 
 from qa.answering.candidates import candidates
 from qa.answering.scoring import SentenceScorer, addressed_to_model
+from qa.text import sentences
 from qa.types import Passage
 
 PLANTED = (
@@ -30,3 +31,33 @@ def test_planted_instructions_never_become_candidates(seeded_service, text):
     passage = Passage(1, "p1", text, {"source": "x.txt"})
     found = candidates("When does the terminal open?", [passage], SentenceScorer(seeded_service.embeddings), 10)
     assert not any("PWNED" in c.sentence or "instructions" in c.sentence for c in found)
+
+
+class CountingEmbeddings:
+    """The real embedder, counting its calls."""
+
+    def __init__(self, embeddings):
+        self.embeddings, self.calls = embeddings, []
+
+    def embed_documents(self, texts):
+        self.calls.append(len(texts))
+        return self.embeddings.embed_documents(texts)
+
+    def embed_query(self, text):
+        return self.embeddings.embed_query(text)
+
+
+def test_uncached_passages_are_embedded_in_one_call_with_the_scores_of_one_at_a_time(seeded_service):
+    question = "Who led the Russian delegation in Geneva?"
+    passages = seeded_service.retriever.retrieve(question, k=4)
+    one_at_a_time = SentenceScorer(seeded_service.embeddings)
+    for passage in passages:
+        one_at_a_time.score(question, [passage])  # caches each passage's vectors from a call of its own
+    expected = one_at_a_time.score(question, passages)
+    counting = CountingEmbeddings(seeded_service.embeddings)
+    scorer = SentenceScorer(counting)
+    scorer.score(question, passages[:1])
+    got = scorer.score(question, passages)  # the first passage is cached, the other three are not
+    assert counting.calls[1:] == [sum(len(sentences(p.text)) for p in passages[1:])]
+    assert [s.sentence for s in got] == [s.sentence for s in expected]
+    assert [s.score for s in got] == pytest.approx([s.score for s in expected], abs=1e-6)
