@@ -12,6 +12,7 @@ import os
 import re
 import threading
 from collections.abc import Iterator
+from functools import cached_property
 from typing import Any, cast
 
 import numpy as np
@@ -46,11 +47,10 @@ class LlamaGenerator:
         self._lock = threading.Lock()  # one context: two generations at once would corrupt it
         self._grammars: dict[str, object] = {}
         self._groups: dict[str, list[int]] = {}
-        self._texts: list[str] = []
 
     def select(self, question: str, candidates: list[Candidate]) -> Selection:
         prompt = self._select_prompt(question, candidates)
-        mask = IdsMask(self._id_pieces(), self._ends(), [c.id for c in candidates], self.policy.max_evidence)
+        mask = IdsMask(self._id_pieces, self._ends, [c.id for c in candidates], self.policy.max_evidence)
         with self._lock:
             tokens = self._stream(prompt, 24, None, mask=mask)
             first = next(tokens, "")  # the sampled token is not read yet: the logits are still the prompt's last
@@ -122,25 +122,25 @@ class LlamaGenerator:
         ids = self._group(group)
         return float(np.exp(logits[ids].astype(np.float64) - float(logits.max())).sum())
 
+    @cached_property
+    def _pieces(self) -> list[str]:
+        """The text of every token of the vocabulary, read once per loaded model."""
+        return [self.llama.detokenize([i]).decode("utf-8", "ignore") for i in range(self.llama.n_vocab())]
+
+    @cached_property
     def _id_pieces(self) -> dict[int, str]:
         """Every token an id list can be written with: digits, commas, spaces and brackets only."""
-        return {i: self._pieces()[i] for i in self._group("id_pieces")}
+        return {i: p for i, p in enumerate(self._pieces) if p and set(p) <= set("0123456789, ]")}
 
+    @cached_property
     def _ends(self) -> list[int]:
         return [self.llama.token_eos(), *self.llama.tokenize(b"<|im_end|>", add_bos=False, special=True)]
 
-    def _pieces(self) -> list[str]:
-        if not self._texts:
-            self._texts = [self.llama.detokenize([i]).decode("utf-8", "ignore") for i in range(self.llama.n_vocab())]
-        return self._texts
-
     def _group(self, name: str) -> list[int]:
-        """Tokens that start each kind of reply: a sentence id (digits), no evidence ("]..."), yes, no; and the
-        tokens an id list is made of."""
+        """Tokens that start each kind of reply: a sentence id (digits), no evidence ("]..."), yes, no."""
         if not self._groups:
-            pieces = self._pieces()
+            pieces = self._pieces
             self._groups = {
-                "id_pieces": [i for i, p in enumerate(pieces) if p and set(p) <= set("0123456789, ]")],
                 "ids": [i for i, p in enumerate(pieces) if p.isdigit() and p[0] != "0"],
                 "none": [i for i, p in enumerate(pieces) if p.startswith("]")],
                 "yes": [i for i, p in enumerate(pieces) if p.strip().lower() == "yes"],
