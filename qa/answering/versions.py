@@ -3,7 +3,7 @@ other names, the answer quotes each version with its own citation and says that 
 answer tends to state one version even when it cites both).
 
 Two sentences differ when they are versions of one statement (they share most of their other words) and each
-gives a figure (date, amount), or else a name, that the other lacks. A paraphrase shares its figure or name; a
+gives a figure (date, amount), or a name, that the other lacks. A paraphrase shares its figure or name; a
 different fact shares few words: neither is flagged (on real news, flagging any two chosen sentences with other
 names called 0.30 of answers disputed: see docs/evaluation.md)."""
 
@@ -26,15 +26,15 @@ class Versions:
 
 def differ(a: str, b: str, question: str, same: float) -> bool:
     """Two versions of one statement: they share at least `same` of the shorter one's other words, and each
-    gives a figure the other does not (without figures: a name the other does not, among names they share)."""
+    gives a figure the other does not, or names someone the other does not. Figures that agree do not make
+    names agree ("… Infantino, elected on 26 February 2016" / "… Goodell, elected on 26 February 2016")."""
     if _shared_words(a, b) < same:
         return False  # two different facts, not two versions of one
     asked_numbers, asked_names = numbers(question), names(question)
     mine, theirs = numbers(a) - asked_numbers, numbers(b) - asked_numbers
-    if mine and theirs:  # each gives a figure the other does not ("20 September 2019" / "21 September 2021")
-        return bool(mine - theirs and theirs - mine)
-    mine, theirs = names(a) - asked_names, names(b) - asked_names
-    return _names_differ(mine, theirs)
+    if mine - theirs and theirs - mine:  # "20 September 2019" / "21 September 2021"
+        return True
+    return _names_differ(names(a) - asked_names, names(b) - asked_names)
 
 
 def _shared_words(a: str, b: str) -> float:

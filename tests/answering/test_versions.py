@@ -78,3 +78,11 @@ def test_two_versions_naming_different_people_differ_though_they_share_other_nam
     djokovic = "Novak Djokovic has clinched the year-end No. 1 ATP Ranking at the Nitto ATP Finals."
     assert differ(nadal, djokovic, "Who was the men's year-end No 1 in 2019?", 0.5)
     assert not differ(nadal, nadal.replace("Rafael Nadal", "Nadal"), "Who was the year-end No 1?", 0.5)
+
+
+def test_figures_that_agree_do_not_hide_names_that_differ():
+    q = "Who chairs the board?"
+    lopez = "Meeting in Geneva, the Acme Trust board elected Maria Lopez as its chair on 3 March 2015, by 7 votes to 2."
+    smith = lopez.replace("Maria Lopez", "John Smith")
+    assert differ(lopez, smith, q, 0.5)
+    assert not differ(lopez, lopez.replace("Maria Lopez", "Lopez"), q, 0.5)
