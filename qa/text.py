@@ -151,14 +151,25 @@ _COUNTRY = {
 
 def names(text: str) -> set[str]:
     """Capitalised words that are not sentence openers or stop words: people, places, organisations."""
-    found = set()
+    return {word for phrase in name_phrases(text) for word in phrase}
+
+
+def name_phrases(text: str) -> list[tuple[str, ...]]:
+    """The name words of `names`, grouped as written: words one space apart are one name ("Peter Handke")."""
+    phrases: list[tuple[str, ...]] = []
     for sentence in sentences(strip_markers(text)):
+        end = None  # where the previous name word ended, if it was one
         for match in _NAME.finditer(sentence):
             word = match.group().rstrip("’'s").rstrip("’'").lower()
             if match.start() == 0 or word in STOP or word in _NOT_NAMES or len(word) < 3:
+                end = None
                 continue
-            found.add(word)
-    return found
+            if end is not None and sentence[end : match.start()] == " ":
+                phrases[-1] = (*phrases[-1], word)
+            else:
+                phrases.append((word,))
+            end = match.end()
+    return phrases
 
 
 def missing_names(claim: str, passage: str) -> set[str]:

@@ -1,6 +1,6 @@
 import pytest
 
-from qa.text import fits_answer_type, numbers, sentences
+from qa.text import fits_answer_type, name_phrases, names, numbers, sentences
 
 
 @pytest.mark.parametrize(
@@ -28,3 +28,9 @@ def test_who_and_when_answers_need_a_name_and_a_time():
 def test_sentences_do_not_split_after_abbreviations_and_numbers_drop_commas():
     assert sentences("Gen. Fomin spoke. U.S. officials listened.") == ["Gen. Fomin spoke.", "U.S. officials listened."]
     assert numbers("about 100,000 troops and 2.5 years") == {"100000", "2.5"}
+
+
+def test_name_words_one_space_apart_are_one_name():
+    text = "Yesterday the Austrian writer Peter Handke met Sergei Ryabkov, and then Lavrov in Geneva."
+    assert name_phrases(text) == [("austrian",), ("peter", "handke"), ("sergei", "ryabkov"), ("lavrov",), ("geneva",)]
+    assert names(text) == {"austrian", "peter", "handke", "sergei", "ryabkov", "lavrov", "geneva"}

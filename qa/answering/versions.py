@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from qa.answering.candidates import Candidate
-from qa.text import names, numbers, terms
+from qa.text import name_phrases, names, numbers, terms
 
 DIFFER = "The articles differ on this."
 
@@ -34,7 +34,7 @@ def differ(a: str, b: str, question: str, same: float) -> bool:
     mine, theirs = numbers(a) - asked_numbers, numbers(b) - asked_numbers
     if mine - theirs and theirs - mine:  # "20 September 2019" / "21 September 2021"
         return True
-    return _names_differ(names(a) - asked_names, names(b) - asked_names)
+    return _names_differ(_phrases(a, asked_names), _phrases(b, asked_names))
 
 
 def _shared_words(a: str, b: str) -> float:
@@ -43,17 +43,24 @@ def _shared_words(a: str, b: str) -> float:
     return len(mine & theirs) / min(len(mine), len(theirs)) if mine and theirs else 0.0
 
 
-def _names_differ(a: set[str], b: set[str]) -> bool:
+def _phrases(text: str, asked: set[str]) -> list[tuple[str, ...]]:
+    return [kept for phrase in name_phrases(text) if (kept := tuple(w for w in phrase if w not in asked))]
+
+
+def _names_differ(a: list[tuple[str, ...]], b: list[tuple[str, ...]]) -> bool:
     """Each names someone the other does not, and either they share no name (two accounts naming different
     people) or each adds no more names than they share (one statement about the same people and places, told
-    with another name; a paraphrase that adds context names is not). Spelling-tolerant: "Sergey"/"Sergei"
-    share a five-letter start."""
-    only_a = {x for x in a if not any(x[:5] == y[:5] for y in b)}
-    only_b = {y for y in b if not any(y[:5] == x[:5] for x in a)}
+    with another name; a paraphrase that adds context names is not). A name of several words counts once
+    ("Peter Handke" for "Abdulrazak Gurnah"); spelling-tolerant: "Sergey"/"Sergei" share a five-letter start."""
+    words_a, words_b = {w for p in a for w in p}, {w for p in b for w in p}
+    only_a = {x for x in words_a if not any(x[:5] == y[:5] for y in words_b)}
+    only_b = {y for y in words_b if not any(y[:5] == x[:5] for x in words_a)}
     if not (only_a and only_b):
         return False
-    shared = len(a) - len(only_a)
-    return shared == 0 or (len(only_a) <= shared and len(only_b) <= len(b) - len(only_b))
+    added_a = sum(1 for p in a if only_a & set(p))
+    added_b = sum(1 for p in b if only_b & set(p))
+    shared = len(words_a) - len(only_a)
+    return shared == 0 or (added_a <= shared and added_b <= len(words_b) - len(only_b))
 
 
 def versions(question: str, cited: list[Candidate], chosen: list[Candidate], same: float) -> Versions:
