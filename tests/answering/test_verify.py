@@ -55,3 +55,14 @@ def test_an_answer_must_say_more_than_the_question_and_be_of_the_asked_kind():
     assert answers_question("Has Russia gathered troops along its border?", "Russia has gathered troops [1].")
     assert answers_question("How many troops has Russia gathered?", "Russia has gathered troops [1].")
     assert answers_question("How many troops?", "Russia has 100,000 troops [1].") is None
+
+
+def test_a_chosen_sentence_is_cited_only_when_it_carries_a_fair_share_of_the_claim():
+    moved = Candidate(2, "Russia has moved troops along its border with Ukraine, officials said.", P, 0.5)
+    claim = Claim("Russia has gathered around 100,000 troops along its border with Ukraine.", (1, 2))
+    # `moved` holds 7 of the claim's 11 words, TROOPS all 11: a half share cites both, 0.7 only TROOPS
+    assert verify([claim], [TROOPS, moved], AnswerPolicy(verifier="lexical", cite_share=0.5), None)[0].claim.ids == (
+        1,
+        2,
+    )
+    assert verify([claim], [TROOPS, moved], AnswerPolicy(verifier="lexical", cite_share=0.7), None)[0].claim.ids == (1,)
