@@ -1,3 +1,5 @@
+import pytest
+
 from qa.answering.candidates import Candidate
 from qa.answering.versions import DIFFER, Versions, differ, versions, with_versions
 from qa.types import Passage
@@ -80,18 +82,24 @@ def test_two_versions_naming_different_people_differ_though_they_share_other_nam
     assert not differ(nadal, nadal.replace("Rafael Nadal", "Nadal"), "Who was the year-end No 1?", 0.5)
 
 
-def test_figures_that_agree_do_not_hide_names_that_differ():
-    q = "Who chairs the board?"
-    lopez = "Meeting in Geneva, the Acme Trust board elected Maria Lopez as its chair on 3 March 2015, by 7 votes to 2."
-    smith = lopez.replace("Maria Lopez", "John Smith")
-    assert differ(lopez, smith, q, 0.5)
-    assert not differ(lopez, lopez.replace("Maria Lopez", "Lopez"), q, 0.5)
-
-
-def test_a_name_of_two_words_counts_once_against_the_names_they_share():
-    q = "Who won the prize?"
-    gurnah = "The prize was awarded to the Austrian writer Abdulrazak Gurnah for an influential work."
-    handke = gurnah.replace("Abdulrazak Gurnah", "Peter Handke")
-    assert differ(gurnah, handke, q, 0.5)
-    # a paraphrase that adds a two-word place to the same person is not another version
-    assert not differ(gurnah, gurnah.replace("writer", "writer, born in East Africa,"), q, 0.5)
+@pytest.mark.parametrize(
+    ("sentence", "name", "other"),
+    [
+        # figures that agree do not hide names that differ
+        (
+            "Meeting in Geneva, the Acme Trust board elected Maria Lopez as its chair on 3 March 2015.",
+            "Maria Lopez",
+            "John Smith",
+        ),
+        # a name of two words counts once against the names the sentences share ("Austrian")
+        (
+            "The prize was awarded to the Austrian writer Abdulrazak Gurnah for an influential work.",
+            "Abdulrazak Gurnah",
+            "Peter Handke",
+        ),
+    ],
+)
+def test_another_name_in_the_same_statement_is_another_version(sentence, name, other):
+    assert differ(sentence, sentence.replace(name, other), "Who was chosen?", 0.5)
+    assert not differ(sentence, sentence.replace(name, name.split()[-1]), "Who was chosen?", 0.5)
+    assert not differ(sentence, sentence.replace(name, f"{name}, born in East Africa,"), "Who was chosen?", 0.5)
