@@ -155,7 +155,7 @@ def names(text: str) -> set[str]:
 
 
 def name_phrases(text: str) -> list[tuple[str, ...]]:
-    """The name words of `names`, grouped as written: words one space apart are one name ("Peter Handke")."""
+    """The name words of `names`, grouped as written: words one space apart are one name ("John Smith")."""
     phrases: list[tuple[str, ...]] = []
     for sentence in sentences(strip_markers(text)):
         end = None  # where the previous name word ended, if it was one

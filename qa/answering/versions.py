@@ -27,7 +27,7 @@ class Versions:
 def differ(a: str, b: str, question: str, same: float) -> bool:
     """Two versions of one statement: they share at least `same` of the shorter one's other words, and each
     gives a figure the other does not, or names someone the other does not. Figures that agree do not make
-    names agree ("… Infantino, elected on 26 February 2016" / "… Goodell, elected on 26 February 2016")."""
+    names agree ("… elected Maria Lopez on 3 March 2015" / "… elected John Smith on 3 March 2015")."""
     if _shared_words(a, b) < same:
         return False  # two different facts, not two versions of one
     asked_numbers, asked_names = numbers(question), names(question)
@@ -51,7 +51,7 @@ def _names_differ(a: list[tuple[str, ...]], b: list[tuple[str, ...]]) -> bool:
     """Each names someone the other does not, and either they share no name (two accounts naming different
     people) or each adds no more names than they share (one statement about the same people and places, told
     with another name; a paraphrase that adds context names is not). A name of several words counts once
-    ("Peter Handke" for "Abdulrazak Gurnah"); spelling-tolerant: "Sergey"/"Sergei" share a five-letter start."""
+    ("John Smith" for "Maria Lopez"); spelling-tolerant: "Sergey"/"Sergei" share a five-letter start."""
     words_a, words_b = {w for p in a for w in p}, {w for p in b for w in p}
     only_a = {x for x in words_a if not any(x[:5] == y[:5] for y in words_b)}
     only_b = {y for y in words_b if not any(y[:5] == x[:5] for x in words_a)}

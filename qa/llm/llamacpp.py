@@ -46,7 +46,6 @@ class LlamaGenerator:
         self._format = Jinja2ChatFormatter(template, eos_token="<|im_end|>", bos_token="")
         self._lock = threading.Lock()  # one context: two generations at once would corrupt it
         self._grammars: dict[str, object] = {}
-        self._groups: dict[str, list[int]] = {}
 
     def select(self, question: str, candidates: list[Candidate]) -> Selection:
         prompt = self._select_prompt(question, candidates)
@@ -119,7 +118,7 @@ class LlamaGenerator:
     def _mass(self, group: str) -> float:
         """Probability mass of a group of tokens at the last position (softmax numerator, shared scale)."""
         logits = np.ctypeslib.as_array(self.llama._ctx.get_logits_ith(-1), shape=(self.llama.n_vocab(),))
-        ids = self._group(group)
+        ids = self._groups[group]
         return float(np.exp(logits[ids].astype(np.float64) - float(logits.max())).sum())
 
     @cached_property
@@ -136,17 +135,16 @@ class LlamaGenerator:
     def _ends(self) -> list[int]:
         return [self.llama.token_eos(), *self.llama.tokenize(b"<|im_end|>", add_bos=False, special=True)]
 
-    def _group(self, name: str) -> list[int]:
+    @cached_property
+    def _groups(self) -> dict[str, list[int]]:
         """Tokens that start each kind of reply: a sentence id (digits), no evidence ("]..."), yes, no."""
-        if not self._groups:
-            pieces = self._pieces
-            self._groups = {
-                "ids": [i for i, p in enumerate(pieces) if p.isdigit() and p[0] != "0"],
-                "none": [i for i, p in enumerate(pieces) if p.startswith("]")],
-                "yes": [i for i, p in enumerate(pieces) if p.strip().lower() == "yes"],
-                "no": [i for i, p in enumerate(pieces) if p.strip().lower() == "no"],
-            }
-        return self._groups[name]
+        pieces = self._pieces
+        return {
+            "ids": [i for i, p in enumerate(pieces) if p.isdigit() and p[0] != "0"],
+            "none": [i for i, p in enumerate(pieces) if p.startswith("]")],
+            "yes": [i for i, p in enumerate(pieces) if p.strip().lower() == "yes"],
+            "no": [i for i, p in enumerate(pieces) if p.strip().lower() == "no"],
+        }
 
     def _grammar(self, gbnf: str):
         if gbnf not in self._grammars:
