@@ -148,8 +148,61 @@ class Settings(BaseSettings):
     ingest_batch: int = Field(256, description="chunks embedded and written together (across files)")
     max_article_bytes: int = Field(2 * 1024 * 1024, description="bigger files are skipped with a reason")
     example_questions: int = Field(
-        5, description="the newest articles that get a question written by the generator at ingest (0 = none)"
+        5,
+        description="the newest articles that get a question written by the generator (0 = none), in the "
+        "background of `qa serve` after each ingest: never holding an ingest or a watch round",
     )
+
+    # Fetching pages, feeds and sitemaps (`qa ingest URL`, `--feed`, `--sitemap`, `qa watch`)
+    fetch_allow_private: bool = Field(
+        False,
+        description="fetch from private, loopback and link-local addresses (an intranet, tests). Off: a URL a user "
+        "gives the API must not reach the machine's own services or the cloud metadata address",
+    )
+    fetch_timeout: float = Field(
+        20.0,
+        description="seconds to connect and between two reads (a whole page may take twice this): news pages "
+        "arrive in 1-3 s, and a round must not hang on one dead site",
+    )
+    fetch_retries: int = Field(2, description="retries of a timeout, a dropped connection, 429 or 5xx; then it fails")
+    fetch_backoff: float = Field(1.0, description="seconds before the first retry, doubled for each next one")
+    fetch_delay: float = Field(
+        1.0,
+        description="seconds between the starts of two requests to one host, the usual polite crawl delay (a "
+        "robots.txt Crawl-delay may ask for more); 0 for a server of your own",
+    )
+    fetch_host_concurrency: int = Field(1, description="requests to one host at once: one, as polite crawlers do")
+    fetch_concurrency: int = Field(
+        4,
+        description="pages fetched and extracted at once across hosts: the network waits overlap, while the "
+        "2 cores stay free for embedding",
+    )
+    fetch_max_redirects: int = Field(5, description="redirect hops followed, each checked; browsers stop near 20")
+    fetch_user_agent: str | None = Field(None, description="User-Agent sent (default names qa); some sites ask for one")
+    feed_max_bytes: int = Field(
+        50 * 1024 * 1024, description="largest feed or sitemap read: the sitemap protocol's own limit (50 MB)"
+    )
+    feed_max_items: int = Field(
+        1000,
+        description="newest entries read from one feed or sitemap: a news sitemap holds at most 1,000, and a whole "
+        "site's 50,000 would take 14 h at a 1 s delay",
+    )
+    watch_every: str | None = Field(
+        None, description="with `qa serve`: read the watched feeds this often (e.g. 30m, 2h); unset = no refresher"
+    )
+    watch_state_path: Path | None = Field(
+        None, description="the watched feeds and what was read from each (JSON); unset = beside the store"
+    )
+
+    @field_validator("watch_every")
+    @classmethod
+    def _duration(cls, value: str | None) -> str | None:
+        if value is not None:
+            seconds(value)
+        return value
+
+    def watch_state(self) -> Path:
+        return self.watch_state_path or self.store_path.with_name(f"{self.store_path.name}.watch.json")
 
     # Retrieval
     mmr_lambda: float = Field(
@@ -246,6 +299,20 @@ class Settings(BaseSettings):
         if "top_k" in self.model_fields_set:
             return self.top_k
         return self.policy.passages.get(backend or self.backend, self.top_k)
+
+
+def seconds(duration: str) -> float:
+    """'30m', '2h', '90s' or '45' (seconds) as seconds; at least a minute, so a feed is not hammered."""
+    text = duration.strip().lower()
+    unit = {"s": 1, "m": 60, "h": 3600, "d": 86400}.get(text[-1:], 1)
+    number = text[:-1] if text[-1:] in "smhd" else text
+    try:
+        value = float(number) * unit
+    except ValueError:
+        raise ValueError(f"{duration!r} is not a duration: use e.g. 30m, 2h, 90s") from None
+    if value < 60:
+        raise ValueError(f"{duration!r} is under a minute: feeds change every few minutes at most")
+    return value
 
 
 @lru_cache(maxsize=1)

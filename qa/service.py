@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import sys
+import logging
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from functools import lru_cache
 from pathlib import Path
 
@@ -13,7 +13,8 @@ from qa.answering.scoring import SentenceScorer
 from qa.chain import Chain, Evidence, Token, clean_history, clean_question
 from qa.config import Settings, get_settings
 from qa.embeddings import make_embedder
-from qa.ingestion import pipeline
+from qa.ingestion import pipeline, sources
+from qa.ingestion.fetch import Fetcher
 from qa.ingestion.loaders import SUFFIXES
 from qa.llm import Generator, make_generator
 from qa.llm.registry import backend as registered
@@ -21,6 +22,8 @@ from qa.queue import GenerationQueue
 from qa.retrieval import Filters, Retriever
 from qa.store import Store, with_store_embedder
 from qa.types import Answer
+
+log = logging.getLogger(__name__)
 
 
 class Service:
@@ -33,6 +36,10 @@ class Service:
         self._generators: dict[str, Generator] = {}
         self._queues: dict[str, GenerationQueue] = {}
         self._lock = threading.Lock()
+        self.background_examples = False  # `qa serve` turns it on; a CLI ingest ends before a model would load
+        self._examples_lock = threading.Lock()
+        self._examples_thread: threading.Thread | None = None
+        self._examples_again = False
 
     def generator(self, backend: str | None = None) -> Generator:
         backend = backend or self.settings.backend
@@ -74,12 +81,63 @@ class Service:
         assert isinstance(result, Answer)
         return result
 
-    def ingest(self, paths: list[Path], prune: bool = False, show_progress: bool = True) -> pipeline.IngestReport:
-        report = pipeline.run(self.store, self.settings, paths, prune_missing=prune, show_progress=show_progress)
-        self.retriever.refresh()
-        say = (lambda line: print(line, file=sys.stderr, flush=True)) if show_progress else (lambda line: None)
-        examples.refresh(self.store, self.retriever, self.generator, self.settings.example_questions, say)
+    def ingest(
+        self,
+        paths: Sequence[str | Path],
+        prune: bool = False,
+        show_progress: bool = True,
+        feeds: Sequence[str] = (),
+        fields: list[str] | None = None,
+    ) -> pipeline.IngestReport:
+        """Files, folders, exports (.jsonl, .csv) and page URLs in `paths`; RSS/Atom feeds and sitemaps in
+        `feeds`; `fields` maps an export's field names (OURS=THEIRS)."""
+        fetcher = Fetcher(self.settings) if feeds or any(pipeline.is_url(str(p)) for p in paths) else None
+        try:
+            plan = sources.plan(self.settings, fetcher, list(paths), list(feeds), fields)
+            workers = self.settings.fetch_concurrency if plan.fetches else 1
+            report = self.ingest_sources(plan.sources, workers, show_progress)
+        finally:
+            if fetcher:
+                fetcher.close()
+        report.files[:0] = plan.failed
+        if prune:
+            report.removed += pipeline.prune(self.store, {f.source for f in report.files})
+            self.retriever.refresh()
         return report
+
+    def ingest_sources(
+        self, found: list[pipeline.Source], workers: int = 1, show_progress: bool = True
+    ) -> pipeline.IngestReport:
+        report = pipeline.run_sources(self.store, self.settings, found, workers, show_progress)
+        self.retriever.refresh()
+        if self.background_examples:
+            self.examples_later()
+        return report
+
+    def examples_later(self) -> None:
+        """Write the chat's example questions on a background thread: an ingest or a watch round never waits
+        for the model (498 articles once waited 4.5 minutes for ten). A call while one runs asks for one more
+        pass after it, so the newest articles are always considered."""
+        if not self.settings.example_questions:
+            return
+        with self._examples_lock:
+            if self._examples_thread is not None:
+                self._examples_again = True
+                return
+            self._examples_thread = threading.Thread(target=self._write_examples, name="qa-examples", daemon=True)
+            self._examples_thread.start()
+
+    def _write_examples(self) -> None:
+        while True:
+            try:
+                examples.refresh(self.store, self.retriever, self.generator, self.settings.example_questions)
+            except Exception:  # a store or model failing here must not kill the server: the next ingest retries
+                log.exception("example questions not written")
+            with self._examples_lock:
+                if not self._examples_again:
+                    self._examples_thread = None
+                    return
+                self._examples_again = False
 
     def add_upload(self, filename: str, data: bytes) -> dict:
         """Save an uploaded article in the upload folder and ingest it; one result dict per file."""

@@ -64,20 +64,56 @@ def _sidecar(path: Path) -> dict[str, str]:
     return {k: str(v) for k, v in data.items() if v}
 
 
-def _from_html(html: str) -> tuple[str, metadata.Metadata]:
+def _from_html(html: str, url: str | None = None) -> tuple[str, metadata.Metadata, str | None]:
+    """The article text, its metadata and the page's canonical URL (or og:url) when it names one."""
     import trafilatura  # imported here: it is slow to import and only HTML needs it
 
-    text = trafilatura.extract(html, include_comments=False, include_tables=False, favor_precision=True)
+    text = trafilatura.extract(html, url=url, include_comments=False, include_tables=False, favor_precision=True)
     if not text:
-        raise LoadError("no article text found in the HTML (only scripts, menus or markup)")
-    meta = trafilatura.extract_metadata(html)
+        raise LoadError("no text extracted: no article text found in the HTML (only scripts, menus or markup)")
+    meta = trafilatura.extract_metadata(html, default_url=url)
     found = metadata.Metadata(
         title=getattr(meta, "title", None),
         publisher=getattr(meta, "sitename", None) or metadata.publisher_from_url(getattr(meta, "url", None)),
         published=metadata.parse_date(getattr(meta, "date", None) or ""),
         author=getattr(meta, "author", None),
     )
-    return text, found
+    return text, found, getattr(meta, "url", None)
+
+
+def _html_metadata(raw: str, html_meta: metadata.Metadata) -> metadata.Metadata:
+    """The page's own metadata first; what it lacks, read from the extracted text."""
+    return html_meta.merged(metadata.extract(raw).__dict__ | {k: v for k, v in html_meta.__dict__.items() if v})
+
+
+def _article(raw: str, found: metadata.Metadata, source: str) -> Article:
+    cleaned = cleaner.clean(raw)
+    if len(cleaned.text.split()) < 5:
+        raise LoadError("no text extracted: no article text left after removing boilerplate")
+    return Article(
+        source=source,
+        text=cleaned.text,
+        title=found.title,
+        publisher=found.publisher,
+        published=found.published,
+        author=found.author,
+    )
+
+
+def from_html(html: str, url: str, fallback: dict[str, str] | None = None) -> tuple[Article, str | None]:
+    """A fetched page as an Article whose source is `url`, and the canonical URL the page names, if any.
+    `fallback` (e.g. a feed entry's title and date) fills what the page does not say."""
+    raw, html_meta, canonical = _from_html(html, url)
+    found = metadata.Metadata(**{k: v for k, v in (fallback or {}).items() if v}).merged(
+        {k: v for k, v in _html_metadata(raw, html_meta).__dict__.items() if v}
+    )
+    return _article(raw, found, url), canonical
+
+
+def from_fields(text: str, source: str, fields: dict[str, str]) -> Article:
+    """An article given as fields (an export row): the text is cleaned as a file's is, and what the fields
+    lack (a title, a date) is read from it."""
+    return _article(text, metadata.extract(text).merged(fields), source)
 
 
 def load(path: Path, source: str, max_bytes: int = MAX_BYTES) -> tuple[Article, str | None]:
@@ -87,23 +123,11 @@ def load(path: Path, source: str, max_bytes: int = MAX_BYTES) -> tuple[Article, 
     raw, note = read_text(path, max_bytes)
     overrides: dict[str, str] = {}
     if path.suffix.lower() in {".html", ".htm"}:
-        raw, html_meta = _from_html(raw)
-        found = html_meta.merged(metadata.extract(raw).__dict__ | {k: v for k, v in html_meta.__dict__.items() if v})
+        raw, html_meta, _ = _from_html(raw)
+        found = _html_metadata(raw, html_meta)
     else:
         if path.suffix.lower() in {".md", ".markdown"}:
             raw, overrides = _front_matter(raw)
             raw = re.sub(r"^#{1,6}\s+", "", raw, flags=re.MULTILINE)
         found = metadata.extract(raw)
-    found = found.merged(overrides | _sidecar(path))
-    cleaned = cleaner.clean(raw)
-    if len(cleaned.text.split()) < 5:
-        raise LoadError("no article text left after removing boilerplate")
-    article = Article(
-        source=source,
-        text=cleaned.text,
-        title=found.title,
-        publisher=found.publisher,
-        published=found.published,
-        author=found.author,
-    )
-    return article, note
+    return _article(raw, found.merged(overrides | _sidecar(path)), source), note

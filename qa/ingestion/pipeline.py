@@ -1,13 +1,16 @@
-"""Ingest run: files → articles → chunks → store, idempotent by content hash, with progress."""
+"""Ingest run: files, pages, export rows → articles → chunks → store, idempotent by content hash, with progress."""
 
 from __future__ import annotations
 
 import hashlib
 import sys
 import time
-from collections import Counter
+from collections import Counter, deque
+from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 from rich.console import Console
 from rich.progress import (
@@ -20,9 +23,11 @@ from rich.progress import (
 )
 
 from qa.config import PROJECT_ROOT, Settings
+from qa.errors import QAError
 from qa.ingestion.chunker import chunk_article
 from qa.ingestion.loaders import SUFFIXES, LoadError, load
 from qa.store import Store
+from qa.types import Article
 
 
 @dataclass
@@ -135,14 +140,34 @@ class Writer:
         self.adds, self.added, self.deletes, self.relabels, self.pending = [], [], set(), [], {}
 
 
-def ingest_file(writer: Writer, settings: Settings, path: Path) -> FileResult:
-    source = source_name(path)
-    if not path.exists():
-        return FileResult(source, "skipped", reason="file not found")
-    try:
-        article, note = load(path, source, settings.max_article_bytes)
-    except (LoadError, OSError) as exc:
-        return FileResult(source, "skipped", reason=str(exc))
+class Source(Protocol):
+    """Something that becomes one article: a file, a fetched page, an export row."""
+
+    @property
+    def name(self) -> str: ...
+
+    def load(self) -> tuple[Article, str | None]:
+        """The article and an optional note; LoadError (or a fetch error) says why not."""
+        ...
+
+
+@dataclass(frozen=True)
+class FileSource:
+    path: Path
+    max_bytes: int
+
+    @property
+    def name(self) -> str:
+        return source_name(self.path)
+
+    def load(self) -> tuple[Article, str | None]:
+        if not self.path.exists():
+            raise LoadError("file not found")
+        return load(self.path, self.name, self.max_bytes)
+
+
+def ingest_article(writer: Writer, settings: Settings, article: Article, note: str | None) -> FileResult:
+    source = article.source
     doc_hash = hashlib.sha256(article.text.encode()).hexdigest()[:32]
     if twin := writer.twin(doc_hash, source):
         return FileResult(source, "skipped", reason=f"same article text as {twin}")
@@ -159,14 +184,20 @@ def ingest_file(writer: Writer, settings: Settings, path: Path) -> FileResult:
 
 
 def prune(store: Store, keep: set[str]) -> int:
-    """Remove chunks of articles whose files are gone (or not in `keep` when given)."""
+    """Remove chunks of articles whose files are gone (or not in `keep` when given). Fetched articles
+    (URLs) are never pruned here: a page missing from one read is not a page that is gone."""
     removed = 0
     for entry in store.sources():
-        if entry["source"] not in keep and not source_path(entry["source"]).exists():
-            ids = store.ids_for(entry["source"])
+        source = entry["source"]
+        if source not in keep and not is_url(source) and not source_path(source.split("#")[0]).exists():
+            ids = store.ids_for(source)
             store.delete(ids)
             removed += len(ids)
     return removed
+
+
+def is_url(source: str) -> bool:
+    return source.startswith(("http://", "https://"))
 
 
 def _log(result: FileResult, number: int, total: int, started: float, enabled: bool) -> None:
@@ -176,12 +207,13 @@ def _log(result: FileResult, number: int, total: int, started: float, enabled: b
         print(f"[{number}/{total}] {result.status} {result.source} ({left:.0f} s left)", file=sys.stderr, flush=True)
 
 
-def run(
-    store: Store, settings: Settings, paths: list[Path], prune_missing: bool = False, show_progress: bool = True
+def run_sources(
+    store: Store, settings: Settings, sources: list[Source], workers: int = 1, show_progress: bool = True
 ) -> IngestReport:
+    """Load each source (`workers` at once: fetching waits on the network), then chunk and write on this
+    thread, in the sources' order; report.files[i] is the result of sources[i]."""
     started = time.perf_counter()
     report = IngestReport()
-    files = collect(paths)
     columns = (
         TextColumn("ingest"),
         BarColumn(),
@@ -193,14 +225,15 @@ def run(
         TextColumn("{task.description}"),
     )
     console = Console(stderr=True)
+    seen: dict[str, str] = {}  # source → the name it came from: two URLs with one canonical URL count once
     with Progress(*columns, disable=not show_progress, transient=True, console=console) as progress:
-        task = progress.add_task("", total=len(files), rate="")
+        task = progress.add_task("", total=len(sources), rate="")
         writer = Writer(store, settings.ingest_batch)
         try:
-            for number, path in enumerate(files, start=1):
-                progress.update(task, description=path.name)
-                result = ingest_file(writer, settings, path)
-                _log(result, number, len(files), started, show_progress and not console.is_terminal)
+            for number, (source, loaded) in enumerate(_loaded(sources, workers), start=1):
+                progress.update(task, description=source.name.rsplit("/", 1)[-1][:60])
+                result = _result(writer, settings, source, loaded, seen)
+                _log(result, number, len(sources), started, show_progress and not console.is_terminal)
                 report.count(result)
                 elapsed = time.perf_counter() - started
                 progress.update(task, advance=1, rate=f"{report.added / elapsed:.0f} chunks/s" if report.added else "")
@@ -208,7 +241,42 @@ def run(
         except Exception:  # an embedder or store failing mid-run: undo this run's adds, nothing is half-written
             writer.rollback()
             raise
-    if prune_missing:
-        report.removed += prune(store, {f.source for f in report.files})
     report.seconds = time.perf_counter() - started
     return report
+
+
+Loaded = tuple[Article, str | None] | str  # the article and its note, or why it could not be loaded
+
+
+def _result(writer: Writer, settings: Settings, source: Source, loaded: Loaded, seen: dict[str, str]) -> FileResult:
+    if isinstance(loaded, str):
+        return FileResult(source.name, "skipped", reason=loaded)
+    article, note = loaded
+    if article.source in seen:
+        return FileResult(article.source, "skipped", reason=f"same article as {seen[article.source]}")
+    seen[article.source] = source.name
+    return ingest_article(writer, settings, article, note)
+
+
+def _load(source: Source) -> Loaded:
+    try:
+        return source.load()
+    except (QAError, OSError) as exc:  # LoadError, FetchError: the reason is the message
+        return getattr(exc, "reason", None) or str(exc) or type(exc).__name__
+
+
+def _loaded(sources: list[Source], workers: int) -> Iterator[tuple[Source, Loaded]]:
+    """(source, loaded) in the sources' order, at most 2 × workers loaded ahead of the writer."""
+    if workers <= 1:
+        yield from ((source, _load(source)) for source in sources)
+        return
+    with ThreadPoolExecutor(workers, thread_name_prefix="qa-load") as pool:
+        ahead: deque[tuple[Source, Future[Loaded]]] = deque()
+        for source in sources:
+            ahead.append((source, pool.submit(_load, source)))
+            if len(ahead) >= 2 * workers:
+                first, future = ahead.popleft()
+                yield first, future.result()
+        while ahead:
+            first, future = ahead.popleft()
+            yield first, future.result()
