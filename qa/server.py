@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import gradio as gr
 import uvicorn
 from fastapi import FastAPI
@@ -34,5 +36,20 @@ def serve(host: str | None = None, port: int | None = None) -> None:
             "Set QA_API_TOKEN, or keep QA_HOST=127.0.0.1."
         )
     app = create_app()
+    if settings.backend == "llamacpp":
+        _check_local_model(settings)
     print(f"qa: serving the chat on http://{host}:{port} (backend: {settings.backend})", flush=True)
     uvicorn.run(app, host=host, port=port, log_level="warning")
+
+
+def _check_local_model(settings) -> None:
+    """Say at start, not at the first question, when the local model cannot run on this machine; the chat
+    still serves the other backends."""
+    from qa.llm.model_files import ModelError, assemble
+    from qa.llm.runtime_check import ensure_runnable
+
+    try:
+        ensure_runnable(assemble(settings.model_path))
+    except ModelError as exc:
+        print(f"qa: warning: {exc}", file=sys.stderr, flush=True)
+        print("qa: serving anyway; choose another generator in the chat's settings", file=sys.stderr, flush=True)

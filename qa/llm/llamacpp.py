@@ -25,6 +25,7 @@ from qa.llm import prompts
 from qa.llm.base import GeneratorError
 from qa.llm.extractive import needs_context
 from qa.llm.model_files import ModelError, assemble
+from qa.llm.runtime_check import ensure_runnable
 
 # The answer is a JSON string: it ends at its closing quote (or a line break, which a string cannot hold). Stop
 # strings end it as a grammar would, at half the cost per token: a grammar is checked against every token of the
@@ -187,6 +188,10 @@ def load_llama(settings: Settings):
         from llama_cpp import Llama
     except ImportError as exc:
         raise GeneratorError("llama-cpp-python is not installed: run `make install`") from exc
+    try:
+        ensure_runnable(path)  # a crash in a child is a message here, not a segfault of this process
+    except ModelError as exc:
+        raise GeneratorError(str(exc)) from exc
     return Llama(
         model_path=str(path),
         n_ctx=settings.n_ctx,
