@@ -1,4 +1,4 @@
-"""`qa` command line: ask, ingest, sources, serve, model. Thin: parsing and printing only."""
+"""`qa` command line: ask, ingest, watch, sources, serve, model. Thin: parsing and printing only."""
 
 from __future__ import annotations
 
@@ -62,8 +62,9 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     service = _service_for_rebuild() if args.rebuild else get_service()
     if args.rebuild:
         service.rebuild()
-    paths = [Path(p) for p in args.paths] or [service.settings.seeds_dir]
-    report = service.ingest(paths, prune=args.prune)
+    feeds = args.feed + args.sitemap
+    paths = args.paths or ([] if feeds else [service.settings.seeds_dir])
+    report = service.ingest(paths, prune=args.prune, feeds=feeds, fields=args.field)
     for result in report.files:
         if result.status == "skipped":
             print(f"skipped {result.source}: {result.reason}", file=sys.stderr)
@@ -71,6 +72,20 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             print(f"note {result.source}: {result.reason}", file=sys.stderr)
     print(report.summary())
     return 1 if report.files and all(f.status == "skipped" for f in report.files) else 0
+
+
+def cmd_watch(args: argparse.Namespace) -> int:
+    from qa.config import seconds
+    from qa.ingestion import watch
+    from qa.service import get_service
+
+    service = get_service()
+    listed = (lambda: watch.feeds_file(Path(args.feeds))) if args.feeds else list
+    if not listed() and not service.watch_state.feeds:
+        raise SystemExit("qa watch: no feeds: give a file with one feed or sitemap URL a line")
+    print(f"watching; state in {service.settings.watch_state()}", file=sys.stderr)
+    watch.loop(service, seconds(args.every), once=args.once, extra=listed, show_progress=args.progress)
+    return 0
 
 
 def _service_for_rebuild():
@@ -212,10 +227,29 @@ def parser() -> argparse.ArgumentParser:
     ask.add_argument("--as-of", help="answer as on YYYY-MM-DD: nothing published later, and that date is 'now'")
     ask.set_defaults(run=cmd_ask)
     ingest = sub.add_parser("ingest", help="ingest files or folders (default: seeds/)")
-    ingest.add_argument("paths", nargs="*")
+    ingest.add_argument("paths", nargs="*", help="files, folders, exports (.jsonl, .csv) or page URLs")
     ingest.add_argument("--prune", action="store_true", help="remove articles whose files are gone")
     ingest.add_argument("--rebuild", action="store_true", help="empty the store first")
+    ingest.add_argument("--feed", action="append", default=[], metavar="URL", help="an RSS or Atom feed; repeatable")
+    ingest.add_argument(
+        "--sitemap", action="append", default=[], metavar="URL", help="a sitemap (news sitemaps, indexes); repeatable"
+    )
+    ingest.add_argument(
+        "--field",
+        action="append",
+        metavar="OURS=THEIRS",
+        help="an export's field name for one of ours (title, text, url, published, publisher, author), e.g. "
+        "text=body; repeatable. Unmapped fields are read under our names",
+    )
     ingest.set_defaults(run=cmd_ingest)
+    watch = sub.add_parser("watch", help="keep feeds and sitemaps current: ingest what is new or changed, each round")
+    watch.add_argument(
+        "feeds", nargs="?", metavar="FEEDS.txt", help="one feed or sitemap URL a line; added to the watched"
+    )
+    watch.add_argument("--every", default="30m", help="time between rounds: 30m, 2h, 90s (at least a minute)")
+    watch.add_argument("--once", action="store_true", help="one round, then exit (for cron)")
+    watch.add_argument("--progress", action="store_true", help="a progress bar while a round ingests")
+    watch.set_defaults(run=cmd_watch)
     sub.add_parser("sources", help="list ingested articles").set_defaults(run=cmd_sources)
     serve = sub.add_parser("serve", help="serve the chat and the API")
     serve.add_argument("--host")

@@ -13,7 +13,7 @@ from qa.answering.scoring import SentenceScorer
 from qa.chain import Chain, Evidence, Token, clean_history, clean_question
 from qa.config import Settings, get_settings
 from qa.embeddings import make_embedder
-from qa.ingestion import pipeline, sources
+from qa.ingestion import pipeline, sources, watch
 from qa.ingestion.fetch import Fetcher
 from qa.ingestion.loaders import SUFFIXES
 from qa.llm import Generator, make_generator
@@ -40,6 +40,8 @@ class Service:
         self._examples_lock = threading.Lock()
         self._examples_thread: threading.Thread | None = None
         self._examples_again = False
+        self._ingest_lock = threading.Lock()
+        self._watch_state: watch.State | None = None
 
     def generator(self, backend: str | None = None) -> Generator:
         backend = backend or self.settings.backend
@@ -108,11 +110,20 @@ class Service:
     def ingest_sources(
         self, found: list[pipeline.Source], workers: int = 1, show_progress: bool = True
     ) -> pipeline.IngestReport:
-        report = pipeline.run_sources(self.store, self.settings, found, workers, show_progress)
+        with self._ingest_lock:  # one writer at a time (an upload and a watch round in the same server)
+            report = pipeline.run_sources(self.store, self.settings, found, workers, show_progress)
         self.retriever.refresh()
         if self.background_examples:
             self.examples_later()
         return report
+
+    @property
+    def watch_state(self) -> watch.State:
+        """The watched feeds (one object per process, so the refresher, the API and the UI share it)."""
+        with self._lock:
+            if self._watch_state is None:
+                self._watch_state = watch.State(self.settings.watch_state())
+            return self._watch_state
 
     def examples_later(self) -> None:
         """Write the chat's example questions on a background thread: an ingest or a watch round never waits

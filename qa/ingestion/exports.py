@@ -10,6 +10,7 @@ import json
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from qa.ingestion import metadata
@@ -104,8 +105,16 @@ def row_article(values: dict, fields: dict[str, str], fallback_source: str, line
 
     strings = {k: str(v).strip() for k, v in got.items() if v not in (None, "")}
     if "published" in strings:
-        strings["published"] = metadata.parse_date(strings["published"]) or ""
+        strings["published"] = _date(strings["published"])
     try:
         return from_fields(text, normalized(url) if url else fallback_source, strings)
     except LoadError as exc:
         raise LoadError(f"line {line}: {exc}") from exc
+
+
+def _date(value: str) -> str:
+    """An export's date as YYYY-MM-DD: ISO 8601 with a time (what APIs give), else any form the files take."""
+    try:
+        return datetime.fromisoformat(value).date().isoformat()
+    except ValueError:
+        return metadata.parse_date(value) or ""

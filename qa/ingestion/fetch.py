@@ -25,6 +25,7 @@ USER_AGENT = "qa/0.1 (news question answering; reads robots.txt)"
 REDIRECTS = {301, 302, 303, 307, 308}
 RETRIED = {429, 500, 502, 503, 504}  # the server says "later"; anything else is the answer
 MAX_CRAWL_DELAY = 60.0  # a robots.txt asking for more is honoured at this: one page a minute is already slow
+ROBOTS_TTL = 24 * 3600.0  # RFC 9309: a cached robots.txt should not be used for more than 24 hours
 MAX_RETRY_AFTER = 30.0  # longer waits are not worth holding an ingest for; the URL fails and is tried next round
 
 
@@ -124,7 +125,7 @@ class Fetcher:
             trust_env=False,
         )
         self.gate = HostGate(settings.fetch_delay, settings.fetch_host_concurrency)
-        self._robots: dict[str, urllib.robotparser.RobotFileParser | None] = {}
+        self._robots: dict[str, tuple[float, urllib.robotparser.RobotFileParser | None]] = {}
         self._robots_locks: dict[str, threading.Lock] = {}
         self._lock = threading.Lock()
 
@@ -182,15 +183,17 @@ class Fetcher:
             semaphore.release()
 
     def _robots_for(self, url: str) -> urllib.robotparser.RobotFileParser | None:
-        """The site's robots.txt rules (None: everything allowed), read once per site and fetcher."""
+        """The site's robots.txt rules (None: everything allowed), read once a day per site."""
         parts = urlsplit(url)
         origin = f"{parts.scheme}://{parts.netloc}".lower()
         with self._lock:
             lock = self._robots_locks.setdefault(origin, threading.Lock())
         with lock:
-            if origin not in self._robots:
-                self._robots[origin] = self._read_robots(origin)
-            return self._robots[origin]
+            read_at, rules = self._robots.get(origin, (-ROBOTS_TTL, None))
+            if time.monotonic() - read_at >= ROBOTS_TTL:
+                rules = self._read_robots(origin)
+                self._robots[origin] = (time.monotonic(), rules)
+            return rules
 
     def _read_robots(self, origin: str) -> urllib.robotparser.RobotFileParser | None:
         url = origin + "/robots.txt"

@@ -38,6 +38,7 @@ class FileResult:
     added: int = 0
     removed: int = 0
     reason: str | None = None
+    transient: bool = False  # it may work later (a timeout, a server error): a watch round tries it again
 
     def to_dict(self) -> dict:
         return self.__dict__.copy()
@@ -245,12 +246,18 @@ def run_sources(
     return report
 
 
-Loaded = tuple[Article, str | None] | str  # the article and its note, or why it could not be loaded
+@dataclass(frozen=True)
+class Failure:
+    reason: str
+    transient: bool = False
+
+
+Loaded = tuple[Article, str | None] | Failure  # the article and its note, or why it could not be loaded
 
 
 def _result(writer: Writer, settings: Settings, source: Source, loaded: Loaded, seen: dict[str, str]) -> FileResult:
-    if isinstance(loaded, str):
-        return FileResult(source.name, "skipped", reason=loaded)
+    if isinstance(loaded, Failure):
+        return FileResult(source.name, "skipped", reason=loaded.reason, transient=loaded.transient)
     article, note = loaded
     if article.source in seen:
         return FileResult(article.source, "skipped", reason=f"same article as {seen[article.source]}")
@@ -262,7 +269,8 @@ def _load(source: Source) -> Loaded:
     try:
         return source.load()
     except (QAError, OSError) as exc:  # LoadError, FetchError: the reason is the message
-        return getattr(exc, "reason", None) or str(exc) or type(exc).__name__
+        reason = getattr(exc, "reason", None) or str(exc) or type(exc).__name__
+        return Failure(reason, getattr(exc, "transient", False))
 
 
 def _loaded(sources: list[Source], workers: int) -> Iterator[tuple[Source, Loaded]]:

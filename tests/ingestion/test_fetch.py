@@ -10,10 +10,9 @@ import pytest
 from qa.ingestion.fetch import Fetcher, FetchError, PrivateAddress, is_public
 from qa.ingestion.web import canonical, page_article
 from tests.conftest import make_settings
-from tests.ingestion.site import Site, article_html, story
+from tests.ingestion.site import PNG, Site, article_html, story
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
 
 @pytest.fixture
