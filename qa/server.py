@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import sys
+import threading
 
 import gradio as gr
 import uvicorn
 from fastapi import FastAPI
 
 from qa.api import build_api
-from qa.config import BindError
+from qa.config import BindError, seconds
+from qa.ingestion import watch
 from qa.service import get_service
 from qa.ui import build
 from qa.ui.app import CSS, HEAD
@@ -20,11 +22,21 @@ LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
 def create_app() -> FastAPI:
     service = get_service()
     service.ensure_seeded()
+    _background(service)
     api = build_api(service)
     token = service.settings.api_token
     # With a token set, the chat asks for it too (user name "qa").
     auth = [("qa", token)] if token else None
     return gr.mount_gradio_app(api, build(service), path="/", footer_links=["api"], auth=auth, head=HEAD, css=CSS)
+
+
+def _background(service) -> None:
+    """Example questions are written after each ingest (and now, for those a CLI ingest left), never holding
+    it; with QA_WATCH_EVERY the watched feeds are read on that schedule."""
+    service.background_examples = True
+    service.examples_later()
+    if service.settings.watch_every and not any(t.name == "qa-watch" for t in threading.enumerate()):
+        watch.start_refresher(service, seconds(service.settings.watch_every))
 
 
 def serve(host: str | None = None, port: int | None = None) -> None:

@@ -1,4 +1,4 @@
-"""The article library: upload, list (paged, searchable, sortable), remove one or a selection."""
+"""The article library: upload, fetch URLs and feeds, list (paged, searchable, sortable), remove one or a selection."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from pydantic import BaseModel, Field
 
 from qa import library
 from qa.api.deps import ServiceDep
+from qa.ingestion import watch
 from qa.library import SortKey
 
 router = APIRouter(tags=["library"])
@@ -22,6 +23,37 @@ class Selection(BaseModel):
 def ingest(service: ServiceDep, files: list[UploadFile] = File(...)) -> dict:
     limit = service.settings.max_upload_bytes + 1  # one byte over the limit is enough to know it is too large
     return {"files": [service.add_upload(f.filename or "", f.file.read(limit)) for f in files]}
+
+
+HttpUrl = Annotated[str, Field(pattern=r"^https?://\S+$", max_length=2000)]
+
+
+class UrlsRequest(BaseModel):
+    urls: list[HttpUrl] = Field(default_factory=list, max_length=200, description="pages to ingest")
+    feeds: list[HttpUrl] = Field(
+        default_factory=list, max_length=20, description="RSS/Atom feeds or sitemaps: the pages they list are ingested"
+    )
+    watch: bool = Field(False, description="also watch the feeds: the refresher reads them again each round")
+
+
+@router.post("/api/ingest/urls", summary="Fetch pages, feeds and sitemaps and ingest them; a result per page")
+def ingest_urls(body: UrlsRequest, service: ServiceDep) -> dict:
+    if not body.urls and not body.feeds:
+        raise HTTPException(422, "give urls, feeds or both")
+    files = []
+    if body.urls or (body.feeds and not body.watch):
+        report = service.ingest(body.urls, feeds=[] if body.watch else body.feeds, show_progress=False)
+        files += [f.to_dict() for f in report.files]
+    if body.watch and body.feeds:
+        round_ = watch.watch_now(service, body.feeds)
+        files += [{"source": url, "status": "skipped", "reason": f"feed not read: {why}"} for url, why in round_.down]
+        files += [f.to_dict() for f in round_.results]
+    return {"files": files}
+
+
+@router.get("/api/feeds", summary="The watched feeds and sitemaps: when each was last read, entries taken")
+def feeds(service: ServiceDep) -> dict:
+    return {"feeds": service.watch_state.summary()}
 
 
 @router.get("/api/sources", summary="Ingested articles: a page, with counts per publisher and per month")

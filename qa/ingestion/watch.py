@@ -119,10 +119,13 @@ def feeds_file(path: Path) -> list[str]:
     return [line.split("#")[0].strip() for line in lines if line.split("#")[0].strip()]
 
 
-def run_round(service: Service, state: State, fetcher: Fetcher, show_progress: bool = False) -> Round:
+def run_round(
+    service: Service, state: State, fetcher: Fetcher, show_progress: bool = False, only: set[str] | None = None
+) -> Round:
+    """One round over the watched feeds (or `only` these of them)."""
     started = time.perf_counter()
     with state.lock:
-        watched = list(state.feeds.values())
+        watched = [f for f in state.feeds.values() if only is None or f.url in only]
     result = Round(feeds=len(watched))
     with ThreadPoolExecutor(max(1, service.settings.fetch_concurrency)) as pool:
         reads = list(pool.map(lambda f: _read(fetcher, f), watched))
@@ -160,6 +163,14 @@ def _news(watched: list[Feed], reads: list, result: Round) -> dict[str, tuple[Fe
             if feed.seen.get(entry.url) != entry.stamp and entry.url not in todo:
                 todo[entry.url] = (feed, entry)
     return todo
+
+
+def watch_now(service: Service, urls: list[str]) -> Round:
+    """Watch these feeds from now on and read them at once (the Library tab, the API)."""
+    for url in urls:
+        service.watch_state.add(url)
+    with Fetcher(service.settings) as fetcher:
+        return run_round(service, service.watch_state, fetcher, only=set(urls))
 
 
 def _read(fetcher: Fetcher, feed: Feed) -> feeds.FeedRead | str:

@@ -13,6 +13,7 @@ import gradio as gr
 from qa import examples, feedback, library
 from qa.chain import Evidence, Token
 from qa.errors import QAError
+from qa.ingestion import watch
 from qa.llm.registry import BACKENDS
 from qa.service import Service
 from qa.ui import render
@@ -302,6 +303,8 @@ def _library_tab(service: Service, articles: list[dict]) -> list:
         elem_id="qa-upload-results",
     )
 
+    feeds, web_url, add_page, add_feed = _web_panel(service)
+
     def refreshed(query: str = "", key: str = "published", number: float = 1):
         return _library_state(service.store.sources(), query, key, int(number or 1))
 
@@ -321,7 +324,27 @@ def _library_tab(service: Service, articles: list[dict]) -> list:
             service.remove_source(source)
         return (*refreshed(), "")  # back to the first page: the one shown may have emptied
 
+    def from_web(url: str, as_feed: bool, progress=gr.Progress()):  # noqa: B008 (Gradio injects progress)
+        url = (url or "").strip()
+        if not url.startswith(("http://", "https://")):
+            rows = [[url or "(no URL)", "skipped", 0, "give an http:// or https:// URL"]]
+            return (rows, *refreshed(), render.feeds_table(service.watch_state.summary()), url)
+        progress(0, desc=f"Reading {url}")
+        if as_feed:
+            done = watch.watch_now(service, [url])
+            found = [(u, "skipped", 0, f"feed not read: {why}") for u, why in done.down]
+            found += [(r.source, r.status, r.chunks, r.reason or "") for r in done.results]
+        else:
+            found = [
+                (r.source, r.status, r.chunks, r.reason or "") for r in service.ingest([url], show_progress=False).files
+            ]
+        rows = [list(row) for row in found] or [[url, "unchanged", 0, "nothing new in the feed"]]
+        return (rows, *refreshed(), render.feeds_table(service.watch_state.summary()), "")
+
     view = [table, article, summary]
+    web_outputs = [results, *view, feeds, web_url]
+    add_page.click(lambda u: from_web(u, False), web_url, web_outputs, api_visibility="private")
+    add_feed.click(lambda u: from_web(u, True), web_url, web_outputs, api_visibility="private")
     article.change(lambda s: service.store.article_text(s) if s else "", article, text, api_visibility="private")
     add.click(add_files, upload, [results, *view], api_visibility="private")
     remove.click(remove_article, article, [*view, text], api_visibility="private")
@@ -334,6 +357,18 @@ def _library_tab(service: Service, articles: list[dict]) -> list:
         trigger_mode=LATEST,
     )
     return view
+
+
+def _web_panel(service: Service) -> tuple:
+    """Add a page, or watch a feed or sitemap (read now, then by the refresher); the watched feeds and when
+    each was last read (read again at each page load)."""
+    with gr.Accordion("Add from the web", open=False, elem_id="qa-web"):
+        with gr.Row():
+            url = gr.Textbox(label="URL of a page, or of an RSS/Atom feed or sitemap", scale=3, elem_id="qa-web-url")
+            add_page = gr.Button("Add page", scale=1, elem_id="qa-add-page")
+            add_feed = gr.Button("Watch feed", scale=1, elem_id="qa-watch-feed")
+        feeds = gr.HTML(lambda: render.feeds_table(service.watch_state.summary()), elem_id="qa-feeds")
+    return feeds, url, add_page, add_feed
 
 
 def _library_state(articles: list[dict], query: str = "", key: str = "published", number: int = 1) -> tuple:

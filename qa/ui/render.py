@@ -114,8 +114,28 @@ def _citation(c: Citation, turn: int, article: str) -> str:
         f"{html.escape(c.title or c.source)}<br><small>{meta}</small>"
         f'<blockquote class="qa-quote">{html.escape(c.quote)}</blockquote></summary>'
         f'<div class="qa-context">{context_html(article, c.quote)}</div>'
-        f"<small><code>{html.escape(c.source)}</code></small></details>"
+        f"<small>{source_link(c.source)}</small></details>"
     )
+
+
+def source_link(source: str) -> str:
+    """A fetched article's source is its URL: a link that opens it; a file's is its name."""
+    if source.startswith(("http://", "https://")):
+        return f'<a href="{html.escape(source)}" target="_blank" rel="noopener noreferrer">{html.escape(source)}</a>'
+    return f"<code>{html.escape(source)}</code>"
+
+
+def feeds_table(feeds: list[dict]) -> str:
+    """The watched feeds and sitemaps: when each was last read, how many of its entries were taken, its problem."""
+    if not feeds:
+        return "<p><i>No feeds watched yet: add one below, or run <code>qa watch FEEDS.txt</code>.</i></p>"
+    rows = "".join(
+        f"<tr><td>{source_link(f['url'])}</td><td>{html.escape((f['last_read'] or 'not yet').replace('T', ' '))}"
+        f"</td><td>{f['entries']}</td><td>{html.escape(f['error'] or '')}</td></tr>"
+        for f in feeds
+    )
+    head = "<tr><th>Watched feed</th><th>Last read (UTC)</th><th>Entries</th><th>Problem</th></tr>"
+    return f'<table class="qa-library-table"><thead>{head}</thead><tbody>{rows}</tbody></table>'
 
 
 def context_html(article: str, quote: str, width: int = CONTEXT_CHARS) -> str:
@@ -139,8 +159,9 @@ def library_table(sources: list[dict]) -> str:
         "<tr>"
         + "".join(
             f"<td>{html.escape(str(s.get(k) or ''))}</td>"
-            for k in ("title", "publisher", "published", "author", "chunks", "source")
+            for k in ("title", "publisher", "published", "author", "chunks")
         )
+        + f"<td>{source_link(s['source'])}</td>"
         + "</tr>"
         for s in sources
     )
