@@ -53,8 +53,9 @@ def stream(
             yield event
 
 
-def ingest(*paths: str | Path, prune: bool = False):
-    """Ingest files or folders; returns an IngestReport (files, chunks added/unchanged/removed)."""
+def ingest(*paths: str | Path, prune: bool = False, feeds: tuple[str, ...] = ()):
+    """Ingest files, folders, exports (.jsonl, .csv) or page URLs, and the pages of RSS/Atom feeds and sitemaps
+    in `feeds`; returns an IngestReport (a result per file or page, chunks added/unchanged/removed)."""
     from qa.service import get_service
 
-    return get_service().ingest([Path(p) for p in paths], prune=prune, show_progress=False)
+    return get_service().ingest(list(paths), prune=prune, feeds=feeds, show_progress=False)

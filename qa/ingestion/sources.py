@@ -6,7 +6,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from itertools import zip_longest
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from qa.config import Settings
 from qa.errors import QAError
@@ -52,9 +54,20 @@ def plan(
 
 
 def pages(fetcher: Fetcher, urls: list[str], fallback: dict[str, dict[str, str]] | None = None) -> list[Source]:
+    """The pages to fetch, hosts taking turns: pages are loaded a few at a time in this order, and one host's
+    pages in a row would wait out its delay one after another while the other hosts stay idle."""
     from qa.ingestion.web import PageSource
 
-    return [PageSource(url, fetcher, (fallback or {}).get(url, {})) for url in dict.fromkeys(urls)]
+    return [PageSource(url, fetcher, (fallback or {}).get(url, {})) for url in by_turns(list(dict.fromkeys(urls)))]
+
+
+def by_turns(urls: list[str]) -> list[str]:
+    """The first URL of each host, then the second of each, and so on (each host's own order kept)."""
+    queues: dict[str, list[str]] = {}
+    for url in urls:
+        queues.setdefault(urlsplit(url).netloc.lower(), []).append(url)
+    turns = zip_longest(*queues.values())
+    return [url for turn in turns for url in turn if url is not None]
 
 
 def _feed(fetcher: Fetcher, url: str, failed: list[FileResult]) -> list[Source]:

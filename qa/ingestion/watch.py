@@ -136,7 +136,8 @@ def run_round(
     report = service.ingest_sources(pages, service.settings.fetch_concurrency, show_progress) if pages else None
     result.results = report.files if report else []
     with state.lock:
-        for (feed, entry), outcome in zip(todo.values(), result.results):
+        for page, outcome in zip(pages, result.results):  # results come in the pages' order
+            feed, entry = todo[page.name]
             if not outcome.transient:  # done, or failing for good (404, not HTML): not fetched until it changes
                 feed.seen[entry.url] = entry.stamp
         state.save()

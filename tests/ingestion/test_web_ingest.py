@@ -118,3 +118,10 @@ def test_private_addresses_are_refused_by_default(site, tmp_path):
     report = service.ingest([url], show_progress=False)
     assert report.files[0].status == "skipped" and report.files[0].reason.startswith("private address")
     assert service.store.count() == 0 and site.hits == []
+
+
+def test_hosts_take_turns_so_one_hosts_delay_does_not_hold_the_others():
+    from qa.ingestion.sources import by_turns
+
+    urls = ["http://a/1", "http://a/2", "http://a/3", "http://b/1", "http://c/1", "http://b/2"]
+    assert by_turns(urls) == ["http://a/1", "http://b/1", "http://c/1", "http://a/2", "http://b/2", "http://a/3"]
