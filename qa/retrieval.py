@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import math
 import re
 import threading
+from array import array
+from collections import Counter
+from collections.abc import Iterable
 
 import bm25s
 import numpy as np
@@ -82,25 +86,89 @@ def _keyword_text(chunk: StoredChunk) -> str:
 
 
 class KeywordIndex:
-    """BM25 over every stored chunk; rebuilt from the store after each ingest."""
+    """BM25 over every stored chunk (Lucene's variant with bm25s's defaults, k1 1.5 and b 0.75), kept up to date
+    chunk by chunk: an ingest adds its new chunks' postings and marks removed ones dead, reading only what it
+    changed, instead of reading and indexing every stored chunk again (bench/keyword_index.py)."""
+
+    K1, B = 1.5, 0.75
+    DEAD_SHARE = 0.25  # past this share of removed chunks the postings are rebuilt: dead ones cost every query
 
     def __init__(self, chunks: list[StoredChunk]):
-        self.chunks = chunks
         self.tokenizer = bm25s.tokenization.Tokenizer(stopwords="en", stemmer=Stemmer.Stemmer("english"))
-        self.bm25 = bm25s.BM25()
-        if chunks:
-            tokens = self.tokenizer.tokenize([_keyword_text(c) for c in chunks], show_progress=False)
-            self.bm25.index(tokens, show_progress=False)
+        self._lock = threading.Lock()  # a search reads the postings' buffers, which an add may grow
+        self._reset()
+        self.add(chunks)
+
+    def _reset(self) -> None:
+        self.chunks: list[StoredChunk | None] = []  # by position; None once removed
+        self.position: dict[str, int] = {}  # chunk id → position
+        self.lengths = array("i")  # tokens per chunk, by position
+        self.alive = bytearray()  # 1 per live position
+        self.postings: dict[int, tuple[array, array]] = {}  # token → (positions, counts)
+        self.tokens = 0  # in the live chunks
+
+    def __len__(self) -> int:
+        return len(self.position)
+
+    def add(self, chunks: list[StoredChunk]) -> None:
+        """Index these chunks; one already indexed (an edited article's kept chunk) is replaced."""
+        self.remove([c.id for c in chunks if c.id in self.position])
+        texts = [_keyword_text(c) for c in chunks]
+        ids = self.tokenizer.tokenize(texts, update_vocab=True, return_as="ids", show_progress=False) if texts else []
+        with self._lock:
+            for chunk, tokens in zip(chunks, ids):
+                at = len(self.chunks)
+                self.chunks.append(chunk)
+                self.position[chunk.id] = at
+                self.lengths.append(len(tokens))
+                self.alive.append(1)
+                self.tokens += len(tokens)
+                for token, count in Counter(tokens).items():
+                    positions, counts = self.postings.setdefault(token, (array("i"), array("i")))
+                    positions.append(at)
+                    counts.append(count)
+
+    def remove(self, ids) -> None:
+        with self._lock:
+            for chunk_id in ids:
+                at = self.position.pop(chunk_id, None)
+                if at is not None:
+                    self.chunks[at], self.alive[at] = None, 0
+                    self.tokens -= self.lengths[at]
+        if len(self.chunks) - len(self.position) > self.DEAD_SHARE * len(self.chunks):
+            live = [c for c in self.chunks if c is not None]
+            with self._lock:
+                self._reset()
+            self.add(live)
 
     def search(self, query: str, k: int) -> list[tuple[StoredChunk, float]]:
-        if not self.chunks:
-            return []
-        tokens = self.tokenizer.tokenize([query], update_vocab=False, show_progress=False)
-        if not any(tokens[0]):
-            return []
-        k = min(k, len(self.chunks))
-        docs, scores = self.bm25.retrieve(tokens, k=k, show_progress=False, n_threads=1)
-        return [(self.chunks[int(i)], float(s)) for i, s in zip(docs[0], scores[0]) if s > 0]
+        tokens = self.tokenizer.tokenize([query], update_vocab=False, return_as="ids", show_progress=False)[0]
+        with self._lock:
+            if not self.position or not tokens:
+                return []
+            scores = self._scores(tokens)
+            k = min(k, len(scores))
+            top = np.argpartition(-scores, k - 1)[:k]
+            top = top[np.argsort(-scores[top], kind="stable")]
+            return [(c, float(scores[i])) for i in top if scores[i] > 0 and (c := self.chunks[i]) is not None]
+
+    def _scores(self, tokens: list[int]) -> np.ndarray:
+        n = len(self.position)
+        alive = np.frombuffer(self.alive, dtype=np.uint8).astype(bool)
+        lengths = np.frombuffer(self.lengths, dtype=np.int32)
+        scores = np.zeros(len(self.chunks), dtype=np.float32)
+        for token in tokens:  # a word said twice counts twice, as in bm25s
+            if token not in self.postings:
+                continue
+            positions, counts = (np.frombuffer(a, dtype=np.int32) for a in self.postings[token])
+            live = alive[positions]
+            positions, counts = positions[live], counts[live].astype(np.float32)
+            if not len(positions):
+                continue
+            idf = math.log(1 + (n - len(positions) + 0.5) / (len(positions) + 0.5))
+            norm = self.K1 * (1 - self.B + self.B * lengths[positions] / (self.tokens / n))
+            scores[positions] += idf * counts / (counts + norm)
+        return scores
 
 
 class Retriever:
@@ -120,10 +188,17 @@ class Retriever:
         self._keyword: KeywordIndex | None = None
         self._lock = threading.Lock()
 
-    def refresh(self) -> None:
-        """Call after the store changes; the keyword index is rebuilt on next use."""
+    def refresh(self, added: list[str] | None = None, removed: Iterable[str] = ()) -> None:
+        """Call after the store changes. Given the ids an ingest wrote and removed, the keyword index is updated
+        in place (only the written chunks are read); without them it is rebuilt on next use."""
         with self._lock:
-            self._keyword = None
+            if self._keyword is None:
+                return  # built from the store on first use, changes included
+            if added is None:
+                self._keyword = None
+                return
+            self._keyword.remove(removed)
+            self._keyword.add(self.store.chunks(added))
 
     @property
     def keyword(self) -> KeywordIndex:

@@ -112,7 +112,7 @@ class Service:
     ) -> pipeline.IngestReport:
         with self._ingest_lock:  # one writer at a time (an upload and a watch round in the same server)
             report = pipeline.run_sources(self.store, self.settings, found, workers, show_progress)
-        self.retriever.refresh()
+            self.retriever.refresh(report.written, report.dropped)
         if self.background_examples:
             self.examples_later()
         return report
@@ -172,7 +172,7 @@ class Service:
     def remove_source(self, source: str) -> int:
         ids = self.store.ids_for(source)
         self.store.delete(ids)
-        self.retriever.refresh()
+        self.retriever.refresh([], ids)
         return len(ids)
 
     def ensure_seeded(self, show_progress: bool = True) -> pipeline.IngestReport | None:

@@ -157,6 +157,9 @@ class Store:
         if ids:
             self.collection.delete(ids=list(ids))
 
+    def chunks(self, ids: list[str]) -> list[StoredChunk]:
+        return rows(self.collection.get(ids=ids, include=["documents", "metadatas"])) if ids else []
+
     def all_chunks(self) -> list[StoredChunk]:
         return rows(self.collection.get(include=["documents", "metadatas"]))
 

@@ -51,6 +51,8 @@ class IngestReport:
     unchanged: int = 0
     removed: int = 0
     seconds: float = 0.0
+    written: list[str] = field(default_factory=list)  # chunk ids added or relabelled: what the keyword index reads
+    dropped: set[str] = field(default_factory=set)  # chunk ids deleted or relabelled
 
     def count(self, result: FileResult) -> None:
         self.files.append(result)
@@ -130,11 +132,15 @@ class Writer:
         self.added += [c.id for c in self.adds]
         self.adds = []
 
-    def finish(self) -> None:
+    def finish(self) -> tuple[list[str], set[str]]:
+        """Writes what waits; returns the ids written and the ids dropped (a relabelled chunk is both)."""
         self.flush()
         self.store.relabel(self.relabels)
         self.store.delete(self.deletes)
+        relabelled = [c.id for c in self.relabels]
+        changed = (self.added + relabelled, self.deletes | set(relabelled))
         self.deletes, self.relabels, self.pending = set(), [], {}
+        return changed
 
     def rollback(self) -> None:
         self.store.delete(self.added)
@@ -238,7 +244,7 @@ def run_sources(
                 report.count(result)
                 elapsed = time.perf_counter() - started
                 progress.update(task, advance=1, rate=f"{report.added / elapsed:.0f} chunks/s" if report.added else "")
-            writer.finish()
+            report.written, report.dropped = writer.finish()
         except Exception:  # an embedder or store failing mid-run: undo this run's adds, nothing is half-written
             writer.rollback()
             raise
