@@ -12,6 +12,10 @@ from qa.errors import QAError
 
 TYPES = ("single", "multi", "unanswerable", "conflict", "followup")
 SPLITS = ("dev", "test")
+# A reader's labels beside a question set: {"id", "reader": states|implies|mention_only|off_topic|…,
+# "reader_sentence"}. A row the reader found stated takes its sentence as evidence (for candidate recall).
+READER_FILE = "reader.jsonl"
+STATED = "states"
 
 
 class QuestionSetError(QAError, ValueError):
@@ -31,6 +35,7 @@ class Question:
     history: tuple[dict, ...] = field(default_factory=tuple)
     split: str = ""  # "dev" (tune on it) or "test" (report only); unset rows are split by split_of
     as_of: str = ""  # YYYY-MM-DD: the question is asked on that date (qa eval --as-of sets it for rows without)
+    reader: str = ""  # a careful reader's label of what the articles state (READER_FILE beside the set)
 
     @property
     def answerable(self) -> bool:
@@ -76,6 +81,7 @@ def load(path: Path) -> list[Question]:
         except json.JSONDecodeError as exc:
             raise QuestionSetError(f"{path}:{number}: not JSON ({exc.msg})") from exc
         questions.append(_row(data, f"{path}:{number}"))
+    questions = _with_reader(questions, path.with_name(READER_FILE))
     ids = [q.id for q in questions]
     duplicates = sorted({i for i in ids if ids.count(i) > 1})
     if duplicates:
@@ -83,6 +89,25 @@ def load(path: Path) -> list[Question]:
     if not questions:
         raise QuestionSetError(f"{path} has no questions")
     return questions
+
+
+def _with_reader(questions: list[Question], path: Path) -> list[Question]:
+    if not path.exists():
+        return questions
+    labels = {}
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if line.strip():
+            try:
+                row = json.loads(line)
+                labels[str(row["id"])] = row
+            except (json.JSONDecodeError, KeyError, TypeError) as exc:
+                raise QuestionSetError(f"{path}:{number}: not a reader row ({exc})") from exc
+    labelled = []
+    for q in questions:
+        row = labels.get(q.id, {})
+        evidence = q.evidence or (row.get("reader_sentence", "") if row.get("reader") == STATED else "")
+        labelled.append(replace(q, reader=row.get("reader", ""), evidence=evidence))
+    return labelled
 
 
 def split_of(questions: list[Question]) -> dict[str, str]:

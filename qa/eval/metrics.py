@@ -74,7 +74,19 @@ def score(question: Question, answer: dict, source_text, as_of: str | None = Non
         "conflict": bool(answer.get("conflict")),
         "refusal_reason": answer.get("debug", {}).get("refusal_reason"),
         "verdicts": answer.get("debug", {}).get("verdicts", []),
+        "reader": question.reader,
+        "candidate_hit": _candidate_hit(question.evidence, answer) if question.evidence else None,
     }
+
+
+def _candidate_hit(evidence: str, answer: dict) -> bool | None:
+    """Whether a sentence stating the answer (the row's evidence, a sentence or a fragment of one) was among the
+    candidates the generator chose from; None when the answer never reached that step."""
+    found = answer.get("debug", {}).get("candidates")
+    if found is None:
+        return None
+    wanted = normalise(evidence)
+    return any(wanted in normalise(c["sentence"]) or normalise(c["sentence"]) in wanted for c in found)
 
 
 def _mean(values: list[float]) -> float | None:
@@ -100,6 +112,20 @@ def in_week_of(published: str, as_of: str) -> bool:
         return abs((dt.date.fromisoformat(published) - dt.date.fromisoformat(as_of)).days) <= 7
     except ValueError:
         return False
+
+
+def _by_reader(records: list[dict]) -> dict:
+    """Per reader label: how many rows, answered correctly (a refusal on an unanswerable row is correct), refused."""
+    labels = sorted({r.get("reader") for r in records if r.get("reader")})
+    groups = {label: [r for r in records if r.get("reader") == label] for label in labels}
+    return {
+        label: {
+            "rows": len(rows),
+            "correct": _mean([r["correct"] for r in rows]),
+            "refused": _mean([r["refused"] for r in rows]),
+        }
+        for label, rows in groups.items()
+    }
 
 
 def aggregate(records: list[dict]) -> dict:
@@ -135,6 +161,8 @@ def aggregate(records: list[dict]) -> dict:
         ),
         "cited_in_week": _mean([r["in_week"] for r in records if r.get("in_week") is not None]),
         "states_date": _mean([r["states_date"] for r in records if r.get("states_date") is not None]),
+        "candidate_recall": _mean([r["candidate_hit"] for r in answerable if r.get("candidate_hit") is not None]),
+        "by_reader": _by_reader(records),
         "latency_first_token_p50": _percentile(firsts, 0.5),
         "latency_first_token_p95": _percentile(firsts, 0.95),
         "latency_evidence_p50": _percentile([r["evidence"] for r in records if r.get("evidence") is not None], 0.5),

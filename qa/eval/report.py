@@ -23,6 +23,7 @@ HEADLINE = [
     "states_date",
     "citation_precision",
     "citation_recall",
+    "candidate_recall",
     "quote_support",
     "latency_evidence_p50",
     "latency_first_token_p50",
@@ -52,6 +53,10 @@ def print_table(run: dict, console: Console | None = None) -> None:
         table.add_row(name, *_values(run, name))
     for kind, value in run["metrics"]["accuracy_by_type"].items():
         table.add_row(f"accuracy ({kind})", _fmt(value))
+    for label in run["metrics"].get("by_reader", {}):
+        for name in ("correct", "refused"):
+            cells = [_fmt(m.get("by_reader", {}).get(label, {}).get(name)) for m in (run["metrics"], *halves.values())]
+            table.add_row(f"reader {label}: {name}", *cells)
     console.print(table)
     wrong = [r for r in run["records"] if not r["correct"]]
     if wrong:

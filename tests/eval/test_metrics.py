@@ -71,3 +71,32 @@ def test_hit_counts_a_question_once_its_answer_bearing_article_is_retrieved():
     missed = score(many, answer("100,000", passages=("seeds/b.txt",)), TEXT.get)
     assert found["recall"] == 0.25 and found["hit"] is True and missed["hit"] is False
     assert aggregate([found, missed])["hit_at_k"] == 0.5
+
+
+def test_candidate_recall_finds_the_evidence_among_the_candidates_or_says_it_was_never_reached():
+    stated = Question("q4", "single", "How many troops?", accept=("100,000",), evidence="around 100,000 troops")
+    reached = answer("100,000 [1].") | {
+        "debug": {"passages": [], "candidates": [{"sentence": "Russia has gathered around 100,000 troops."}]}
+    }
+    missed = answer("100,000 [1].") | {"debug": {"passages": [], "candidates": [{"sentence": "Talks began."}]}}
+    assert score(stated, reached, TEXT.get)["candidate_hit"] is True
+    assert score(stated, missed, TEXT.get)["candidate_hit"] is False
+    assert score(stated, answer("x", refused=True), TEXT.get)["candidate_hit"] is None  # refused before candidates
+    assert score(SINGLE, reached, TEXT.get)["candidate_hit"] is None  # no evidence to look for
+    records = [score(stated, reached, TEXT.get), score(stated, missed, TEXT.get)]
+    assert aggregate(records)["candidate_recall"] == 0.5
+
+
+def test_rows_are_counted_by_reader_label():
+    from dataclasses import replace
+
+    states = replace(SINGLE, reader="states")
+    off = replace(NONE, reader="off_topic")
+    records = [
+        score(states, answer("100,000 troops"), TEXT.get),
+        score(states, answer("x", refused=True), TEXT.get),
+        score(off, answer("x", refused=True), TEXT.get),
+    ]
+    by_reader = aggregate(records)["by_reader"]
+    assert by_reader["states"] == {"rows": 2, "correct": 0.5, "refused": 0.5}
+    assert by_reader["off_topic"] == {"rows": 1, "correct": 1.0, "refused": 1.0}

@@ -65,3 +65,25 @@ def test_duplicate_ids_are_refused(tmp_path):
     path.write_text(row + "\n" + row + "\n")
     with pytest.raises(QuestionSetError, match="duplicate"):
         load(path)
+
+
+def test_a_reader_file_beside_the_set_labels_its_rows_and_gives_stated_rows_their_sentence(tmp_path):
+    import json
+
+    from qa.eval.dataset import load
+
+    rows = [
+        {"id": "a", "type": "single", "question": "Who?", "accept": ["Ann"]},
+        {"id": "b", "type": "single", "question": "When?", "accept": ["May"]},
+        {"id": "c", "type": "unanswerable", "question": "Why?"},
+    ]
+    (tmp_path / "q.jsonl").write_text("\n".join(json.dumps(r) for r in rows))
+    labels = [
+        {"id": "a", "reader": "states", "reader_sentence": "Ann won."},
+        {"id": "b", "reader": "mention_only", "reader_sentence": "May is a month."},
+    ]
+    (tmp_path / "reader.jsonl").write_text("\n".join(json.dumps(r) for r in labels))
+    a, b, c = load(tmp_path / "q.jsonl")
+    assert (a.reader, a.evidence) == ("states", "Ann won.")
+    assert (b.reader, b.evidence) == ("mention_only", "")  # not stated: no evidence to look for
+    assert c.reader == ""
