@@ -127,11 +127,26 @@ def cmd_serve(args: argparse.Namespace) -> int:
 def cmd_model(args: argparse.Namespace) -> int:
     from qa.embedder_files import dynamic_int8
     from qa.llm.model_files import assemble
+    from qa.llm.runtime_check import smoke_test
 
     path = assemble(get_settings().model_path)
     print(f"model ready: {path}")
     print(f"embedder ready: {dynamic_int8(path.parent)}")
+    print("smoke test: loading the model in a child process and writing 4 tokens…", flush=True)
+    result = smoke_test(path)  # a crash or a failure raises ModelError, which says what to do
+    print(f"smoke test passed: {result.text.strip()!r}\nllama.cpp built for: {result.system}")
     return 0
+
+
+def cmd_doctor(args: argparse.Namespace) -> int:
+    from qa import doctor
+
+    failed = 0
+    for check in doctor.run(get_settings()):
+        print(check.line(), flush=True)
+        failed += not check.ok
+    print(f"{failed} problem(s) found" if failed else "everything checked is OK")
+    return 1 if failed else 0
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
@@ -255,9 +270,12 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument("--host")
     serve.add_argument("--port", type=int)
     serve.set_defaults(run=cmd_serve)
-    sub.add_parser("model", help="assemble and verify the local model; derive the int8-compute embedder").set_defaults(
-        run=cmd_model
+    sub.add_parser("doctor", help="check the install: packages, model, llama.cpp, store, embedder, port").set_defaults(
+        run=cmd_doctor
     )
+    sub.add_parser(
+        "model", help="assemble and verify the local model, check it runs here; derive the int8-compute embedder"
+    ).set_defaults(run=cmd_model)
     ev = sub.add_parser("eval", help="evaluate answers against a question set (JSONL)")
     ev.add_argument("questions", nargs="?")
     ev.add_argument("--backend", choices=list(BACKENDS))
