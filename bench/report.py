@@ -178,6 +178,64 @@ def library_section(data: dict) -> list[str]:
     ]
 
 
+def web_section(data: dict) -> list[str]:
+    watch = data["watch"]
+    runs = [("one host", data["pages_one_host"]), ("one host, 4 at once", data["pages_one_host_4"])]
+    runs.append(("10 hosts", data["pages_ten_hosts"]))
+    rows = [
+        f"| {label} | {r['host_concurrency']} | {r['pages']} ({r['chunks']} chunks) | {r['first_s']} s | "
+        f"**{r['pages_per_s']}** | {r['again_s']} s ({r['again_pages_per_s']} pages/s) |"
+        for label, r in runs
+    ]
+    nothing = max(watch["nothing_new_304_s"], watch["nothing_new_parsed_s"])
+    return [
+        "## Ingest from the web",
+        "",
+        "`bench/web.py`: article pages served on loopback addresses (127.0.0.2 … 127.0.0.11, each its own host), "
+        "fetched, extracted, embedded (default embedder) and stored. Pages/s with the per-host delay off; the "
+        "second run reads every page again and finds nothing new (fetch and extraction only).",
+        "",
+        "| pages from | per host at once | pages | first ingest | pages/s | again, nothing new |",
+        "|---|---|---|---|---|---|",
+        *rows,
+        "",
+        f"Watch rounds over {watch['feeds']} RSS feeds of {watch['entries_per_feed']} entries, one feed a host, "
+        f"with the polite defaults ({watch['fetch_delay_s']:g} s per host, one request at a time per host):",
+        "",
+        "| round | seconds | new |",
+        "|---|---|---|",
+        f"| first (every entry new) | {watch['first_round_s']} | {watch['first_round_new']} |",
+        f"| nothing new, feeds answer 304 to their ETag | {watch['nothing_new_304_s']} | 0 |",
+        f"| nothing new, no ETags (each feed parsed, entry stamps compared) | {watch['nothing_new_parsed_s']} | 0 |",
+        f"| one article added to a feed | {watch['one_new_s']} | {watch['one_new_new']} |",
+        "",
+        f"Target: a round with nothing new ≤ 2 s ({verdict(nothing <= 2)}). The article added after the last "
+        f"round was answered after the next ({'yes' if watch['new_article_answered'] else 'no'}) and cited by "
+        f"its URL ({'yes' if watch['new_article_cited_by_url'] else 'no'}): “{watch['answer']}”",
+        "",
+    ]
+
+
+def keyword_section(data: dict) -> list[str]:
+    return [
+        "## Keyword index at scale",
+        "",
+        f"`bench/keyword_index.py`: {data['chunks']} stored chunks, then a round that ingests "
+        f"{data['round_articles']} articles ({data['round_chunks']} chunks, embedded for real).",
+        "",
+        "| | seconds |",
+        "|---|---|",
+        f"| round of {data['round_articles']} articles, whole (chunk, embed, write, index) | {data['round_s']} |",
+        f"| of which the keyword index update (the new chunks read and indexed) | {data['index_update_s']} |",
+        f"| before: the full rebuild each ingest paid (read every chunk {data['old_rebuild_read_s']} s + "
+        f"bm25s index {data['old_rebuild_index_s']} s) | {data['old_rebuild_s']} |",
+        f"| the index built once at start (first query) | {data['first_build_s']} |",
+        "",
+        f"Query p50: {data['new_query_ms']} ms (bm25s: {data['old_query_ms']} ms).",
+        "",
+    ]
+
+
 def main() -> None:
     lines = [
         "# Benchmarks",
@@ -193,6 +251,8 @@ def main() -> None:
         ("answer", answer_section),
         ("prompt_speed", prompt_section),
         ("library", library_section),
+        ("web", web_section),
+        ("keyword_index", keyword_section),
     )
     for name, section in sections:
         if (RESULTS / f"{name}.json").exists():

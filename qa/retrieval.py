@@ -113,9 +113,11 @@ class KeywordIndex:
     def add(self, chunks: list[StoredChunk]) -> None:
         """Index these chunks; one already indexed (an edited article's kept chunk) is replaced."""
         self.remove([c.id for c in chunks if c.id in self.position])
+        if not chunks:
+            return
         texts = [_keyword_text(c) for c in chunks]
-        ids = self.tokenizer.tokenize(texts, update_vocab=True, return_as="ids", show_progress=False) if texts else []
-        with self._lock:
+        with self._lock:  # the tokenizer's vocabulary grows here, and a search reads it
+            ids = self.tokenizer.tokenize(texts, update_vocab=True, return_as="ids", show_progress=False)
             for chunk, tokens in zip(chunks, ids):
                 at = len(self.chunks)
                 self.chunks.append(chunk)
@@ -142,8 +144,8 @@ class KeywordIndex:
             self.add(live)
 
     def search(self, query: str, k: int) -> list[tuple[StoredChunk, float]]:
-        tokens = self.tokenizer.tokenize([query], update_vocab=False, return_as="ids", show_progress=False)[0]
         with self._lock:
+            tokens = self.tokenizer.tokenize([query], update_vocab=False, return_as="ids", show_progress=False)[0]
             if not self.position or not tokens:
                 return []
             scores = self._scores(tokens)

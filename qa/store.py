@@ -19,6 +19,8 @@ from qa.embeddings import EMBEDDERS, Embedder
 from qa.errors import QAError
 from qa.types import Chunk
 
+READ_PAGE = 5000  # chunks read at once when reading them all (measured to work at 100k; one get of all failed)
+
 
 def source_id(source: str) -> str:
     """A short stable id for an article, safe in URLs."""
@@ -161,7 +163,14 @@ class Store:
         return rows(self.collection.get(ids=ids, include=["documents", "metadatas"])) if ids else []
 
     def all_chunks(self) -> list[StoredChunk]:
-        return rows(self.collection.get(include=["documents", "metadatas"]))
+        return self._every(["documents", "metadatas"])
+
+    def _every(self, include: list) -> list[StoredChunk]:
+        """Every chunk, a page at a time: one get() of 100k chunks fails in Chroma ("too many SQL variables")."""
+        found: list[StoredChunk] = []
+        while page := rows(self.collection.get(include=include, limit=READ_PAGE, offset=len(found))):
+            found += page
+        return found
 
     def sources(self) -> list[dict]:
         """One entry per article: its metadata, chunk count and example question, sorted by source.
@@ -176,7 +185,7 @@ class Store:
         return [_entry(by_source[s].metadata) for s in sorted(by_source)]
 
     def _count_chunks(self, firsts: list[StoredChunk]) -> list[StoredChunk]:
-        counts = Counter(str(m["source"]) for m in self.collection.get(include=["metadatas"])["metadatas"] or [])
+        counts = Counter(str(c.metadata["source"]) for c in self._every(["metadatas"]))
         firsts = [
             StoredChunk(c.id, c.text, {**c.metadata, "chunks": counts[str(c.metadata["source"])]}) for c in firsts
         ]
