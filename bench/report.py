@@ -191,7 +191,8 @@ def web_section(data: dict) -> list[str]:
     return [
         "## Ingest from the web",
         "",
-        "`bench/web.py`: article pages served on loopback addresses (127.0.0.2 … 127.0.0.11, each its own host), "
+        "`python bench/web.py --pages 200 --feeds 10`: article pages served on loopback addresses (127.0.0.2 … "
+        "127.0.0.11, each its own host), "
         "fetched, extracted, embedded (default embedder) and stored. Pages/s with the per-host delay off; the "
         "second run reads every page again and finds nothing new (fetch and extraction only).",
         "",
@@ -220,8 +221,10 @@ def keyword_section(data: dict) -> list[str]:
     return [
         "## Keyword index at scale",
         "",
-        f"`bench/keyword_index.py`: {data['chunks']} stored chunks, then a round that ingests "
-        f"{data['round_articles']} articles ({data['round_chunks']} chunks, embedded for real).",
+        f"`python bench/keyword_index.py --chunks 100000`: {data['chunks']} stored chunks, then a round that "
+        f"ingests {data['round_articles']} articles ({data['round_chunks']} chunks, embedded for real). Before the "
+        "index was updated in place, the first query after every ingest rebuilt it from every stored chunk (and at "
+        "this size that read failed in Chroma until it was paged).",
         "",
         "| | seconds |",
         "|---|---|",
