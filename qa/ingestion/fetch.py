@@ -25,6 +25,7 @@ USER_AGENT = "qa/0.1 (news question answering; reads robots.txt)"
 REDIRECTS = {301, 302, 303, 307, 308}
 RETRIED = {429, 500, 502, 503, 504}  # the server says "later"; anything else is the answer
 MAX_CRAWL_DELAY = 60.0  # a robots.txt asking for more is honoured at this: one page a minute is already slow
+ROBOTS_MAX_BYTES = 512 * 1024  # RFC 9309: crawlers must read at least 500 KiB of a robots.txt
 ROBOTS_TTL = 24 * 3600.0  # RFC 9309: a cached robots.txt should not be used for more than 24 hours
 MAX_RETRY_AFTER = 30.0  # longer waits are not worth holding an ingest for; the URL fails and is tried next round
 
@@ -35,9 +36,9 @@ class FetchError(QAError, ValueError):
 
     http_status = 422
 
-    def __init__(self, reason: str, transient: bool = False):
+    def __init__(self, reason: str, transient: bool = False, retry_after: float | None = None):
         super().__init__(reason)
-        self.reason, self.transient = reason, transient
+        self.reason, self.transient, self.retry_after = reason, transient, retry_after
 
 
 class PrivateAddress(FetchError):
@@ -161,7 +162,7 @@ class Fetcher:
             except FetchError as exc:
                 if not exc.transient or attempt == self.settings.fetch_retries:
                     raise
-                wait = getattr(exc, "retry_after", None) or self.settings.fetch_backoff * 2**attempt
+                wait = exc.retry_after or self.settings.fetch_backoff * 2**attempt
                 time.sleep(min(wait, MAX_RETRY_AFTER))
         raise AssertionError("unreachable")
 
@@ -198,10 +199,14 @@ class Fetcher:
     def _read_robots(self, origin: str) -> urllib.robotparser.RobotFileParser | None:
         url = origin + "/robots.txt"
         try:
-            response = self._with_retries(url, 512 * 1024, {}, 0.0)
-            while response.status in REDIRECTS:  # robots.txt may move, e.g. to https (one site, a few hops)
+            response = self._with_retries(url, ROBOTS_MAX_BYTES, {}, 0.0)
+            for _ in range(self.settings.fetch_max_redirects):  # robots.txt may move, e.g. to https
+                if response.status not in REDIRECTS:
+                    break
                 check_url(response.url)
-                response = self._with_retries(response.url, 512 * 1024, {}, 0.0)
+                response = self._with_retries(response.url, ROBOTS_MAX_BYTES, {}, 0.0)
+            else:
+                raise FetchError(f"more than {self.settings.fetch_max_redirects} redirects")
         except PrivateAddress:
             raise
         except FetchError as exc:
@@ -234,10 +239,9 @@ def _check_status(reply: httpx.Response) -> None:
     status = reply.status_code
     if status == 304 or 200 <= status < 300:
         return
-    error = FetchError(f"HTTP {status} {reply.reason_phrase}".strip(), transient=status in RETRIED)
-    retry_after = reply.headers.get("retry-after", "")
-    error.retry_after = float(retry_after) if retry_after.isdigit() else None  # type: ignore[attr-defined]
-    raise error
+    wait = reply.headers.get("retry-after", "")  # seconds; the HTTP-date form is rare and left to the backoff
+    reason = f"HTTP {status} {reply.reason_phrase}".strip()
+    raise FetchError(reason, transient=status in RETRIED, retry_after=float(wait) if wait.isdigit() else None)
 
 
 def _read(reply: httpx.Response, max_bytes: int, deadline: float) -> bytes:

@@ -142,3 +142,22 @@ def test_a_canonical_url_on_another_site_is_not_taken():
     assert canonical("https://gazette.example/story", "https://www.gazette.example/amp/story") == (
         "https://gazette.example/story"
     )
+
+
+def test_robots_txt_missing_allows_all_and_unreadable_refuses_all(site, tmp_path):
+    site.add("/a", story(10))
+    del site.routes["/robots.txt"]  # 404: everything allowed
+    with fetcher_for(tmp_path) as fetcher:
+        assert fetcher.get(site.url + "/a", 1_000_000).status == 200
+    site.add("/robots.txt", b"down", "text/plain", status=503)
+    with fetcher_for(tmp_path) as fetcher, pytest.raises(FetchError, match=r"robots\.txt unreadable") as err:
+        fetcher.get(site.url + "/a", 1_000_000)
+    assert err.value.transient and site.hits.count("/a") == 1
+
+
+def test_a_retry_waits_as_long_as_retry_after_says(site, tmp_path):
+    site.add("/busy", b"later", "text/plain", status=429, headers=(("Retry-After", "1"),))
+    started = time.perf_counter()
+    with fetcher_for(tmp_path, fetch_retries=1, fetch_backoff=0.01) as fetcher, pytest.raises(FetchError, match="429"):
+        fetcher.get(site.url + "/busy", 1000)
+    assert time.perf_counter() - started >= 1.0 and site.hits.count("/busy") == 2
