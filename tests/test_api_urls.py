@@ -101,3 +101,41 @@ def test_the_library_tab_has_the_web_panel(tmp_path):
     config = build(service).get_config_file()
     ids = {c["props"].get("elem_id") for c in config["components"]}
     assert {"qa-web-url", "qa-add-page", "qa-watch-feed", "qa-feeds"} <= ids
+
+
+@pytest.mark.server
+def test_qa_serve_runs_the_refresher_in_the_background(site, tmp_path):
+    import json
+    import sys
+    import time
+
+    import httpx
+
+    from tests.conftest import free_port, start_server, stop_server
+
+    site.add("/n/5", story(5))
+    feed = site.add("/rss.xml", rss(site.url, ["/n/5"]), "application/rss+xml")
+    state = tmp_path / "watch.json"
+    state.write_text(json.dumps({"feeds": [{"url": feed}]}))
+    port = free_port()
+    env = {
+        "QA_STORE_PATH": str(tmp_path / "store"),
+        "QA_BACKEND": "extractive",
+        "QA_WATCH_EVERY": "30m",
+        "QA_WATCH_STATE_PATH": str(state),
+        "QA_FETCH_ALLOW_PRIVATE": "true",
+        "QA_SEEDS_DIR": str(tmp_path / "no-seeds"),
+    }
+    url = f"http://127.0.0.1:{port}"
+    command = [sys.executable, "-m", "qa.cli", "serve", "--port", str(port)]
+    process = start_server(command, f"{url}/readyz", tmp_path / "serve.log", env=env)
+    try:
+        deadline = time.time() + 60
+        while time.time() < deadline and not httpx.get(f"{url}/api/sources", timeout=10).json()["total"]:
+            time.sleep(0.5)
+        assert [s["source"] for s in httpx.get(f"{url}/api/sources", timeout=10).json()["items"]] == [site.url + "/n/5"]
+        (watched,) = httpx.get(f"{url}/api/feeds", timeout=10).json()["feeds"]
+        assert watched["last_read"] and watched["entries"] == 1
+    finally:
+        stop_server(process)
+    assert "qa watch: " in (tmp_path / "serve.log").read_text()  # the round was logged
