@@ -160,7 +160,11 @@ class Store:
             self.collection.delete(ids=list(ids))
 
     def chunks(self, ids: list[str]) -> list[StoredChunk]:
-        return rows(self.collection.get(ids=ids, include=["documents", "metadatas"])) if ids else []
+        pages = (ids[i : i + READ_PAGE] for i in range(0, len(ids), READ_PAGE))
+        return [c for page in pages for c in rows(self.collection.get(ids=page, include=["documents", "metadatas"]))]
+
+    def all_ids(self) -> set[str]:
+        return {c.id for c in self._every([])}
 
     def all_chunks(self) -> list[StoredChunk]:
         return self._every(["documents", "metadatas"])

@@ -61,3 +61,23 @@ def test_an_ingest_updates_the_index_without_reading_the_whole_store(fresh_servi
     assert fresh_service.retriever.retrieve("Port Alder ferry")[0].source.endswith("ferry.txt")
     fresh_service.remove_source(fresh_service.retriever.retrieve("Port Alder ferry")[0].source)
     assert not any(p.source.endswith("ferry.txt") for p in fresh_service.retriever.retrieve("Port Alder ferry"))
+
+
+def test_a_replica_catches_up_with_what_another_process_wrote_without_a_rebuild(tmp_path, monkeypatch):
+    from qa import retrieval
+    from qa.service import Service
+    from tests.conftest import SEED_FILES, make_settings
+
+    settings = make_settings(tmp_path)
+    writer, replica = Service(settings), Service(settings)  # one store, two services: as two replicas
+    writer.ingest([SEED_FILES[0]], show_progress=False)
+    replica.retriever.retrieve("Geneva talks")  # the replica builds its index once
+    monkeypatch.setattr(replica.store, "all_chunks", lambda: pytest.fail("the replica read the whole store again"))
+    monkeypatch.setattr(retrieval, "SYNC_SECONDS", 0.0)
+    story = tmp_path / "ferry.txt"
+    story.write_text("Lakeside Approves Ferry\n\nThe council of Lakeside approved a ferry to Port Alder on Tuesday.\n")
+    writer.ingest([story], show_progress=False)
+    (found, *_) = replica.retriever.retrieve("Port Alder ferry")
+    assert found.source.endswith("ferry.txt") and found.keyword_hit
+    writer.remove_source(found.source)
+    assert not any(p.source.endswith("ferry.txt") for p in replica.retriever.retrieve("Port Alder ferry"))
