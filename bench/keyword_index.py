@@ -22,6 +22,7 @@ import numpy as np
 import Stemmer
 from common import percentile, save, seed_sentences
 
+from qa import retrieval
 from qa.config import Settings
 from qa.retrieval import KeywordIndex, _keyword_text
 from qa.service import Service
@@ -62,9 +63,9 @@ def timed(fn):
     return value, time.perf_counter() - started
 
 
-def ten_articles(folder: Path) -> list[Path]:
+def ten_articles(folder: Path, offset: int) -> list[Path]:
     paths = []
-    for i in range(10):
+    for i in range(offset, offset + 10):
         path = folder / f"new-{i}.txt"
         body = " ".join(random.Random(i).sample(seed_sentences(), 30))
         path.write_text(
@@ -105,15 +106,17 @@ def old_rebuild(service: Service) -> tuple[object, float, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--chunks", type=int, default=100_000)
+    parser.add_argument("--store", type=Path, help="reuse the store of an earlier run (its folder/store)")
     args = parser.parse_args()
-    folder = Path(tempfile.mkdtemp(prefix="qa-bench-keyword-"))
-    service = Service(
-        Settings(store_path=folder / "store", collection="bench", backend="extractive", example_questions=0)
-    )
-    _, fill_s = timed(lambda: fill(service, args.chunks))
+    folder = args.store.parent if args.store else Path(tempfile.mkdtemp(prefix="qa-bench-keyword-"))
+    settings = Settings(store_path=folder / "store", collection="bench", backend="extractive", example_questions=0)
+    service = Service(settings)
+    _, fill_s = timed(lambda: 0 if args.store else fill(service, args.chunks))
     old_search, read_s, bm25s_s = old_rebuild(service)
     old_query = query_ms(old_search)
     _, first_build_s = timed(lambda: service.retriever.keyword)  # the first query after start builds it once
+    replica = Service(settings)  # another replica on the same store, its index built before the round
+    assert len(replica.retriever.keyword) == service.store.count()
     refresh = service.retriever.refresh
     refresh_s: list[float] = []
 
@@ -122,7 +125,10 @@ def main() -> None:
         refresh_s.append(seconds)
 
     service.retriever.refresh = counted  # type: ignore[method-assign]
-    report, round_s = timed(lambda: service.ingest(ten_articles(folder), show_progress=False))
+    report, round_s = timed(lambda: service.ingest(ten_articles(folder, service.store.count()), show_progress=False))
+    retrieval.SYNC_SECONDS = 0.0  # the replica's next question: it catches up now
+    _, replica_s = timed(lambda: replica.retriever.keyword)
+    assert len(replica.retriever.keyword) == service.store.count()
     hits = service.retriever.keyword.search("Quellmark pilots strike", 10)
     assert hits and all(c.metadata["source"].endswith(".txt") and "new-" in c.metadata["source"] for c, _ in hits[:5])
     new_query = query_ms(lambda q: service.retriever.keyword.search(q, 60))
@@ -133,6 +139,7 @@ def main() -> None:
         "round_chunks": report.added,
         "round_s": round(round_s, 2),
         "index_update_s": round(sum(refresh_s), 3),
+        "replica_catch_up_s": round(replica_s, 3),
         "old_rebuild_read_s": round(read_s, 2),
         "old_rebuild_index_s": round(bm25s_s, 2),
         "old_rebuild_s": round(read_s + bm25s_s, 2),

@@ -230,6 +230,8 @@ def keyword_section(data: dict) -> list[str]:
         "|---|---|",
         f"| round of {data['round_articles']} articles, whole (chunk, embed, write, index) | {data['round_s']} |",
         f"| of which the keyword index update (the new chunks read and indexed) | {data['index_update_s']} |",
+        f"| another replica catching up at its next question (ids compared, new chunks read) | "
+        f"{data.get('replica_catch_up_s', '—')} |",
         f"| before: the full rebuild each ingest paid (read every chunk {data['old_rebuild_read_s']} s + "
         f"bm25s index {data['old_rebuild_index_s']} s) | {data['old_rebuild_s']} |",
         f"| the index built once at start (first query) | {data['first_build_s']} |",
