@@ -25,6 +25,7 @@ from rich.progress import (
 from qa.config import PROJECT_ROOT, Settings
 from qa.errors import QAError
 from qa.ingestion.chunker import chunk_article
+from qa.ingestion.exports import SUFFIXES as EXPORT_SUFFIXES
 from qa.ingestion.loaders import SUFFIXES, LoadError, load
 from qa.store import Store
 from qa.types import Article
@@ -196,7 +197,7 @@ def prune(store: Store, keep: set[str]) -> int:
     removed = 0
     for entry in store.sources():
         source = entry["source"]
-        if source not in keep and not is_url(source) and not source_path(source.split("#")[0]).exists():
+        if source not in keep and not is_url(source) and not source_path(_file_of(source)).exists():
             ids = store.ids_for(source)
             store.delete(ids)
             removed += len(ids)
@@ -205,6 +206,12 @@ def prune(store: Store, keep: set[str]) -> int:
 
 def is_url(source: str) -> bool:
     return source.startswith(("http://", "https://"))
+
+
+def _file_of(source: str) -> str:
+    """The file an article came from: an export row's source is `<export>#<line>`."""
+    base, sep, line = source.rpartition("#")
+    return base if sep and line.isdigit() and Path(base).suffix.lower() in EXPORT_SUFFIXES else source
 
 
 def _log(result: FileResult, number: int, total: int, started: float, enabled: bool) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from qa.ingestion.pipeline import source_name
 from qa.service import Service
 from tests.conftest import make_settings
 from tests.ingestion.site import PNG, Site, article_html, atom, rss, sitemap, story
@@ -125,3 +126,17 @@ def test_hosts_take_turns_so_one_hosts_delay_does_not_hold_the_others():
 
     urls = ["http://a/1", "http://a/2", "http://a/3", "http://b/1", "http://c/1", "http://b/2"]
     assert by_turns(urls) == ["http://a/1", "http://b/1", "http://c/1", "http://a/2", "http://b/2", "http://a/3"]
+
+
+def test_prune_keeps_fetched_articles_and_export_rows(site, tmp_path):
+    page = site.add("/n/12", story(12))
+    export = tmp_path / "export.jsonl"
+    export.write_text('{"text": "The harbour council of Town 13 voted to rebuild the ferry pier on Monday."}\n')
+    gone = tmp_path / "gone.txt"
+    gone.write_text("Town 14 closes its library\n\nThe library of Town 14 closed on Friday after ninety years.\n")
+    service = web_service(tmp_path)
+    service.ingest([page, export, gone], show_progress=False)
+    gone.unlink()
+    report = service.ingest([tmp_path / "nothing-here"], prune=True, show_progress=False)
+    assert report.removed > 0
+    assert {s["source"] for s in service.store.sources()} == {page, f"{source_name(export)}#1"}
