@@ -135,11 +135,17 @@ def run_round(
     pages = sources.pages(fetcher, list(todo), hints)
     report = service.ingest_sources(pages, service.settings.fetch_concurrency, show_progress) if pages else None
     result.results = report.files if report else []
+    retry: set[str] = set()  # feeds with a page to try again: read in full next round, not answered by a 304
     with state.lock:
         for page, outcome in zip(pages, result.results):  # results come in the pages' order
             feed, entry = todo[page.name]
-            if not outcome.transient:  # done, or failing for good (404, not HTML): not fetched until it changes
+            if outcome.transient:
+                retry.add(feed.url)
+            else:  # done, or failing for good (404, not HTML): not fetched again until its stamp changes
                 feed.seen[entry.url] = entry.stamp
+        for feed, read in zip(watched, reads):  # only now: a round that failed must not leave a 304 behind
+            if not isinstance(read, str) and not read.not_modified and feed.url not in retry:
+                feed.etag, feed.last_modified = read.etag, read.last_modified
         state.save()
     result.seconds = time.perf_counter() - started
     return result
@@ -157,7 +163,6 @@ def _news(watched: list[Feed], reads: list, result: Round) -> dict[str, tuple[Fe
         if read.not_modified:
             result.not_modified += 1
             continue
-        feed.etag, feed.last_modified = read.etag, read.last_modified
         listed = {e.url for e in read.entries}
         feed.seen = {url: stamp for url, stamp in feed.seen.items() if url in listed}  # bounded by the feed
         for entry in read.entries:

@@ -66,14 +66,17 @@ def test_rounds_take_what_is_new_or_changed_and_survive_a_feed_that_is_down(site
 
 def test_a_page_that_timed_out_is_tried_again_next_round_and_a_404_is_not(site, tmp_path):
     site.add("/slow", story(5), delay=2.0)
-    feed = site.add("/rss.xml", rss(site.url, ["/slow", "/gone"]), "application/rss+xml")
+    # with an ETag: the feed must still be read in full next round, not answered by a 304
+    feed = site.add("/rss.xml", rss(site.url, ["/slow", "/gone"]), "application/rss+xml", headers=(("ETag", '"1"'),))
     service = web_service(tmp_path, fetch_timeout=0.4)
     service.watch_state.add(feed)
     with Fetcher(service.settings) as fetcher:
         assert watch.run_round(service, service.watch_state, fetcher).count("failed") == 2
         site.routes["/slow"].delay = 0
         again = watch.run_round(service, service.watch_state, fetcher)
+        third = watch.run_round(service, service.watch_state, fetcher)
     assert [(r.source.rsplit("/", 1)[-1], r.status) for r in again.results] == [("slow", "added")]
+    assert (third.results, third.not_modified) == ([], 1)  # all done: now the ETag is kept and answered
 
 
 def test_durations():
