@@ -84,8 +84,8 @@ def cmd_watch(args: argparse.Namespace) -> int:
     if not listed() and not service.watch_state.feeds:
         raise SystemExit("qa watch: no feeds: give a file with one feed or sitemap URL a line")
     print(f"watching; state in {service.settings.watch_state()}", file=sys.stderr)
-    watch.loop(service, seconds(args.every), once=args.once, extra=listed, show_progress=args.progress)
-    return 0
+    ok = watch.loop(service, seconds(args.every), once=args.once, extra=listed, show_progress=args.progress)
+    return 0 if ok else 1
 
 
 def _service_for_rebuild():

@@ -197,13 +197,15 @@ def loop(
     say: Callable[[str], None] = print,
     stop: threading.Event | None = None,
     show_progress: bool = False,
-) -> None:
+) -> bool:
     """Rounds until stopped (or one round): `extra` gives feeds to add before each (a FEEDS.txt re-read, so
-    edits to it count). A round that fails as a whole (the store gone) is logged; the next one tries again."""
+    edits to it count). A round that fails as a whole (the store gone) is logged; the next one tries again.
+    Returns whether the last round went through (for `--once` under cron)."""
     stop = stop or threading.Event()
     state = service.watch_state
     with Fetcher(service.settings) as fetcher:
         while True:
+            ok = False
             try:
                 for url in extra():
                     state.add(url)
@@ -211,10 +213,14 @@ def loop(
                 say(done.line())
                 for line in done.details():
                     say(line)
+                ok = True
             except QAError as exc:
                 say(f"round failed: {exc}")
+            except Exception as exc:  # the store or embedder failing: the refresher must outlive one bad round
+                log.exception("watch round")
+                say(f"round failed: {type(exc).__name__}: {exc}")
             if once or stop.wait(every):
-                return
+                return ok
 
 
 def start_refresher(service: Service, every: float) -> threading.Thread:
