@@ -91,11 +91,14 @@ def _root(body: bytes) -> etree._Element:
 
 
 def _index(fetcher: Fetcher, root: etree._Element, base: str, depth: int) -> list[Entry]:
-    """A sitemap index: the entries of each sitemap it lists (one that fails is passed over)."""
+    """A sitemap index: the entries of the sitemaps it lists, in its order, until there are `feed_max_items`
+    (one that fails is passed over)."""
     if depth >= SITEMAP_DEPTH:
         raise FetchError("sitemap indexes nested too deep")
     entries: list[Entry] = []
     for loc in root.iterfind("{*}sitemap/{*}loc"):
+        if len(entries) >= fetcher.settings.feed_max_items:
+            break  # enough to choose the newest from; each further sitemap would cost a polite request
         try:
             child = urljoin(base, (loc.text or "").strip())
             check_url(child)

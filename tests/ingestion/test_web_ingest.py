@@ -140,3 +140,21 @@ def test_prune_keeps_fetched_articles_and_export_rows(site, tmp_path):
     report = service.ingest([tmp_path / "nothing-here"], prune=True, show_progress=False)
     assert report.removed > 0
     assert {s["source"] for s in service.store.sources()} == {page, f"{source_name(export)}#1"}
+
+
+def test_a_sitemap_index_is_read_through_its_sitemaps(site, tmp_path):
+    from tests.ingestion.site import sitemap
+
+    for n in (15, 16):
+        site.add(f"/s/{n}", story(n))
+        site.add(f"/sitemap-{n}.xml", sitemap(site.url, [f"/s/{n}"]), "application/xml")
+    index = (
+        '<?xml version="1.0"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+        + "".join(f"<sitemap><loc>{site.url}/sitemap-{n}.xml</loc></sitemap>" for n in (15, 16, 17))
+        + "</sitemapindex>"
+    ).encode()
+    url = site.add("/sitemap-index.xml", index, "application/xml")
+    report = web_service(tmp_path).ingest([], feeds=[url], show_progress=False)
+    assert sorted((f.source, f.status) for f in report.files) == [(f"{site.url}/s/{n}", "added") for n in (15, 16)]
+    one = web_service(tmp_path / "one", feed_max_items=1).ingest([], feeds=[url], show_progress=False)
+    assert len(one.files) == 1 and "/sitemap-16.xml" in site.hits and site.hits.count("/sitemap-16.xml") == 1
