@@ -2,7 +2,7 @@
 and write the shipped folder (model.onnx, tokenizer.json, manifest.json with sha256 and calibration, metrics.json).
 
 Every figure here is computed through the runtime scorer (`qa.answering.answer_model.AnswerModel`: the same
-tokenizer file, the same onnxruntime session, one batched call per question), so what is reported is what runs.
+tokenizer file, the same onnxruntime sessions, one call per question), so what is reported is what runs.
 int8 (onnxruntime dynamic quantization, weights per channel) is shipped when it keeps the fp32 figures
 (AUC within 0.005, top-1 within 0.01); otherwise fp32. Calibration (Platt) is fitted on the held-out training
 weeks only: its quality is reported fitted on the first half of those weeks and measured on the second, and the
@@ -101,7 +101,7 @@ def staged(weights: Path, tokenizer: Path, max_length: int, calibration: Calibra
 
 
 def score(model: AnswerModel, pairs: list[dict[str, Any]]) -> tuple[list[float], float]:
-    """Logits for every pair, one batched call per question (as at run time); seconds per call (p50)."""
+    """Logits for every pair, one call per question (as at run time); seconds per call (p50)."""
     by_question: dict[str, list[int]] = defaultdict(list)
     for i, pair in enumerate(pairs):
         by_question[pair["id"]].append(i)
@@ -151,7 +151,7 @@ def calibration_quality(probabilities: np.ndarray, labels: np.ndarray, bins: int
 
 
 def batch_independence(model: AnswerModel, pairs: list[dict[str, Any]], questions: int = 20) -> float:
-    """Largest |P(batched) − P(one at a time)| over the first `questions` validation questions."""
+    """Largest |P(all in one call) − P(one per call)| over the first `questions` validation questions."""
     by_question: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for pair in pairs:
         by_question[pair["id"]].append(pair)
