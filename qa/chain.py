@@ -12,7 +12,7 @@ from datetime import date
 
 from qa.answering.candidates import Candidate, candidates
 from qa.answering.dates import about_present, as_of_note, attribute_dates
-from qa.answering.evidence import Selection, refusal_reason
+from qa.answering.evidence import Selection, refusal_reason, unstated_reason
 from qa.answering.scoring import SentenceScorer
 from qa.answering.verify import Verdict, answers_question, verify
 from qa.answering.versions import versions, with_versions
@@ -138,6 +138,10 @@ class Chain:
         with timer.step("candidates"):
             found = candidates(standalone, passages, self.scorer, self.policy.candidates)
         debug["candidates"] = [_candidate_debug(c) for c in found]
+        reason = unstated_reason(found, self.policy.min_stating)
+        if reason:
+            yield _refusal(reason, timer, debug)
+            return
         with self.queue.slot():  # only generation queues; retrieval above runs concurrently
             with timer.step("select"):
                 selection = self.generator.select(standalone, found)
@@ -173,8 +177,10 @@ class Chain:
     ) -> Answer:
         kept = [v for v in verdicts if v.kept]
         text, cited = _numbered(kept, {c.id: c for c in found})
-        # the answer is as sure as its choice of evidence and its best-supported sentence
-        confidence = min(selection.confidence, max((v.support for v in kept), default=0.0))
+        # the answer is as sure as its choice of evidence, its best-supported sentence and (with the answer-sentence
+        # model) its evidence's best P(states the answer)
+        stating = [c.stating for c in cited if c.stating is not None]
+        confidence = min(selection.confidence, max((v.support for v in kept), default=0.0), max(stating, default=1.0))
         floor = self.policy.floor(self.generator.name)
         low = f"confidence {confidence:.2f} is below the calibrated floor {floor:.2f}" if confidence < floor else None
         reason = (
@@ -251,4 +257,5 @@ def _passage_debug(p: Passage) -> dict:
 
 
 def _candidate_debug(c: Candidate) -> dict:
-    return {"id": c.id, "source": c.source, "score": round(c.score, 4), "sentence": c.sentence}
+    stating = None if c.stating is None else round(c.stating, 4)
+    return {"id": c.id, "source": c.source, "score": round(c.score, 4), "stating": stating, "sentence": c.sentence}

@@ -58,6 +58,26 @@ class AnswerPolicy(BaseModel):
         "and rgb halves and within two questions on realtimeqa's; meaning alone (1.0) lost questions on seed and "
         "realtimeqa dev (docs/evaluation.md, session 10)",
     )
+    answer_weight: float = Field(
+        0.0,
+        ge=0.0,
+        le=1.0,
+        description="how candidate sentences are ranked: this share the answer-sentence model's P(states the "
+        "answer), the rest meaning and words (semantic_weight); 0 = the model does not rank. Replayed on the three "
+        "sets' candidates (bench/answer_model_replay.py): a stating sentence among the 10 candidates, pooled dev 60 → "
+        "62 of 62 at 0.25-0.5 but test 65 → 65; first, dev 38 → 37 and test 37 → 36 at 0.25; the model alone (1.0) "
+        "loses on both halves. No held-out gain, so 0 (docs/evaluation.md, session 13)",
+    )
+    min_stating: float = Field(
+        0.0,
+        ge=0.0,
+        le=1.0,
+        description="\"The articles don't say.\" when no candidate's P(states the answer) from the answer-sentence "
+        "model reaches this; one floor for every backend; 0 = the model never refuses. Replayed on the three sets, no "
+        "floor refused more unanswerable than answerable rows on the pooled dev halves (0.05: ±0, 0.1: -5, 0.2: -13 "
+        "net) or on test (0.05: -2, 0.1: -2, 0.2: -11): on realtimeqa alone 0.2 refuses 4 of 15 unanswerable rows and "
+        "no stated one, but 13 of 44 seed and 19 of 60 rgb answerable rows (docs/evaluation.md, session 13)",
+    )
     max_evidence: int = Field(
         3,
         description="sentences an answer may rest on; more is a list of loosely related facts. 2 raised citation "
@@ -113,6 +133,10 @@ class AnswerPolicy(BaseModel):
 
     def floor(self, backend: str) -> float:
         return self.min_confidence.get(backend, 0.5)
+
+    @property
+    def uses_answer_model(self) -> bool:
+        return self.answer_weight > 0 or self.min_stating > 0
 
 
 class Settings(BaseSettings):

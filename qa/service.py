@@ -9,6 +9,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from qa import examples
+from qa.answering.answer_model import answer_model
 from qa.answering.scoring import SentenceScorer
 from qa.chain import Chain, Evidence, Token, clean_history, clean_question
 from qa.config import Settings, get_settings
@@ -32,7 +33,7 @@ class Service:
         self.embeddings = make_embedder(settings)
         self.store = Store(settings, self.embeddings)
         self.retriever = self._retriever()
-        self.scorer = SentenceScorer(self.embeddings, settings.policy.semantic_weight)
+        self.scorer = _scorer(self.embeddings, settings)
         self._generators: dict[str, Generator] = {}
         self._queues: dict[str, GenerationQueue] = {}
         self._lock = threading.Lock()
@@ -191,6 +192,13 @@ class Service:
         return Retriever(
             self.store, self.embeddings, s.top_k, s.fetch_k, s.recency_weight, s.mmr_lambda, s.duplicate_jaccard
         )
+
+
+def _scorer(embeddings, settings: Settings) -> SentenceScorer:
+    """The candidates' scorer, with the answer-sentence model (loaded once per process) when the policy uses it."""
+    policy = settings.policy
+    model = answer_model() if policy.uses_answer_model else None
+    return SentenceScorer(embeddings, policy.semantic_weight, model, policy.answer_weight)
 
 
 @lru_cache(maxsize=1)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from qa.answering.scoring import SentenceScorer
+from qa.answering.scoring import Scored, SentenceScorer
 from qa.types import Citation, Passage
 
 
@@ -14,7 +14,8 @@ class Candidate:
     id: int  # the number the selector sees (1-based)
     sentence: str
     passage: Passage
-    score: float  # relevance to the question (meaning and words), 0..1
+    score: float  # what candidates are ranked by, 0..1 (qa.answering.scoring)
+    stating: float | None = None  # the answer-sentence model's P(states the answer); None without the model
 
     @property
     def source(self) -> str:
@@ -30,9 +31,14 @@ class Candidate:
 
 
 def candidates(question: str, passages: list[Passage], scorer: SentenceScorer, limit: int) -> list[Candidate]:
-    """The `limit` best sentences, best first; a sentence repeated in two passages (overlap, wire copies)
+    """The `limit` best sentences, best first."""
+    return ranked(scorer.score(question, passages), limit)
+
+
+def ranked(scored: list[Scored], limit: int) -> list[Candidate]:
+    """The `limit` best of `scored`, best first; a sentence repeated in two passages (overlap, wire copies)
     is listed once."""
-    scored = sorted(scorer.score(question, passages), key=lambda s: (-s.score, s.passage.n, s.position))
+    scored = sorted(scored, key=lambda s: (-s.score, s.passage.n, s.position))
     seen: set[str] = set()
     chosen = []
     for item in scored:
@@ -43,4 +49,4 @@ def candidates(question: str, passages: list[Passage], scorer: SentenceScorer, l
         chosen.append(item)
         if len(chosen) == limit:
             break
-    return [Candidate(i, s.sentence, s.passage, s.score) for i, s in enumerate(chosen, start=1)]
+    return [Candidate(i, s.sentence, s.passage, s.score, s.stating) for i, s in enumerate(chosen, start=1)]

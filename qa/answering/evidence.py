@@ -25,3 +25,12 @@ def refusal_reason(selection: Selection) -> str | None:
     if not selection.ids:
         return selection.detail.get("reason", "no candidate sentence states the answer")
     return None
+
+
+def unstated_reason(candidates: list[Candidate], floor: float) -> str | None:
+    """Why no candidate is worth choosing from: the answer-sentence model gives none of them P(states the answer)
+    of at least `floor`. None without the model's scores or with no floor set."""
+    probabilities = [c.stating for c in candidates if c.stating is not None]
+    if floor <= 0 or not probabilities or max(probabilities) >= floor:
+        return None
+    return f"no candidate states an answer (the answer-sentence model's best P {max(probabilities):.2f} < {floor})"

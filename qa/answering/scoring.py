@@ -1,7 +1,9 @@
 """Sentence relevance within passages: ranks the candidate sentences the evidence is chosen from.
 
-Scores mix meaning (MiniLM cosine, sentence vectors cached per chunk) with idf-weighted word overlap,
-which catches names and numbers that embeddings blur. Sentences addressed to a model are never candidates.
+Relevance mixes meaning (MiniLM cosine, sentence vectors cached per chunk) with idf-weighted word overlap,
+which catches names and numbers that embeddings blur. With the answer-sentence model (a cross-encoder trained on
+real news questions, qa/answering/answer_model.py), each sentence also gets P(it states the answer), and the
+score fuses the two (AnswerPolicy.answer_weight). Sentences addressed to a model are never candidates.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from collections import OrderedDict
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
+from qa.answering.answer_model import AnswerModel
 from qa.text import sentences, terms
 from qa.types import Passage
 
@@ -27,12 +30,21 @@ class Scored:
     passage: Passage
     sentence: str
     position: int  # index of the sentence in its passage
-    score: float
+    score: float  # what candidates are ranked by: relevance, fused with `stating` when the model is used
+    relevance: float = 0.0  # meaning and words
+    stating: float | None = None  # the answer-sentence model's P(states the answer); None without the model
 
 
 class SentenceScorer:
-    def __init__(self, embeddings: Embeddings, semantic_weight: float = 0.6):
+    def __init__(
+        self,
+        embeddings: Embeddings,
+        semantic_weight: float = 0.6,
+        answer_model: AnswerModel | None = None,
+        answer_weight: float = 0.0,
+    ):
         self.embeddings, self.semantic_weight = embeddings, semantic_weight
+        self.answer_model, self.answer_weight = answer_model, answer_weight
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
         self._queries: OrderedDict[str, np.ndarray] = OrderedDict()
         self._lock = threading.Lock()
@@ -50,8 +62,14 @@ class SentenceScorer:
         query = self._query(question)
         vectors = self._vectors(passages)
         semantic = np.array([float(vectors[p.id][i] @ query) for p, i, _ in items])
-        total = self.semantic_weight * semantic + (1 - self.semantic_weight) * lexical
-        return [Scored(p, s, i, float(x)) for (p, i, s), x in zip(items, total)]
+        relevance = self.semantic_weight * semantic + (1 - self.semantic_weight) * lexical
+        if self.answer_model is None:
+            return [Scored(p, s, i, float(x), float(x)) for (p, i, s), x in zip(items, relevance)]
+        stating = self.answer_model.probabilities(question, [s for _, _, s in items])
+        return [
+            Scored(p, s, i, fused(float(r), float(x), self.answer_weight), float(r), float(x))
+            for (p, i, s), r, x in zip(items, relevance, stating)
+        ]
 
     def _query(self, question: str) -> np.ndarray:
         """Questions repeat (chat retries, evaluation runs): their vectors are cached."""
@@ -85,6 +103,11 @@ class SentenceScorer:
             while len(self._cache) > _CACHE_SIZE:
                 self._cache.popitem(last=False)
         return found
+
+
+def fused(relevance: float, stating: float, weight: float) -> float:
+    """The ranking score: `weight` of the model's P(states the answer), the rest relevance."""
+    return (1 - weight) * relevance + weight * stating
 
 
 _TO_MODEL = re.compile(

@@ -116,7 +116,7 @@ def in_week_of(published: str, as_of: str) -> bool:
 
 def _by_reader(records: list[dict]) -> dict:
     """Per reader label: how many rows, answered correctly (a refusal on an unanswerable row is correct), refused."""
-    labels = sorted({r.get("reader") for r in records if r.get("reader")})
+    labels = sorted({str(r["reader"]) for r in records if r.get("reader")})
     groups = {label: [r for r in records if r.get("reader") == label] for label in labels}
     return {
         label: {

@@ -34,3 +34,15 @@ def test_the_prompt_lists_each_candidate_with_its_number_publisher_and_date(seed
         for shown in ("publisher", "published"):
             if c.passage.metadata.get(shown):
                 assert str(c.passage.metadata[shown]) in line
+
+
+def test_no_candidate_stating_an_answer_is_a_refusal_only_under_a_floor():
+    from qa.answering.candidates import Candidate
+    from qa.answering.evidence import unstated_reason
+
+    passage = Passage(1, "a", "x", {"source": "a.txt"})
+    found = [Candidate(1, "One.", passage, 0.9, 0.12), Candidate(2, "Two.", passage, 0.8, 0.31)]
+    assert "best P 0.31 < 0.4" in unstated_reason(found, 0.4)
+    assert unstated_reason(found, 0.3) is None
+    assert unstated_reason(found, 0.0) is None  # no floor set: the model never refuses
+    assert unstated_reason([Candidate(1, "One.", passage, 0.9)], 0.4) is None  # no model scores

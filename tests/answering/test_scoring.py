@@ -61,3 +61,29 @@ def test_uncached_passages_are_embedded_in_one_call_with_the_scores_of_one_at_a_
     assert counting.calls[1:] == [sum(len(sentences(p.text)) for p in passages[1:])]
     assert [s.sentence for s in got] == [s.sentence for s in expected]
     assert [s.score for s in got] == pytest.approx([s.score for s in expected], abs=1e-6)
+
+
+def test_with_the_answer_model_candidates_rank_by_the_fused_score_and_carry_its_probability(seeded_service):
+    from qa.answering.answer_model import answer_model
+    from qa.answering.candidates import candidates
+    from qa.answering.scoring import SentenceScorer
+    from qa.types import Passage
+
+    question = "How many new buses did the city council order?"
+    text = (
+        "The city council met on Tuesday evening to discuss the public transport budget and new buses. "
+        "The city council ordered 48 new electric buses, to be delivered by the end of next year. "
+        "The mayor said the old depot would close in the spring."
+    )
+    passages = [Passage(1, "a", text, {"source": "a.txt"})]
+    plain = SentenceScorer(seeded_service.embeddings, 0.6)
+    assert all(s.stating is None and s.score == s.relevance for s in plain.score(question, passages))
+    assert all(c.stating is None for c in candidates(question, passages, plain, 3))
+    for weight in (1.0, 0.5):
+        scorer = SentenceScorer(seeded_service.embeddings, 0.6, answer_model(), weight)
+        scored = scorer.score(question, passages)
+        assert all(s.score == (1 - weight) * s.relevance + weight * s.stating for s in scored)
+        found = candidates(question, passages, scorer, 3)
+        assert [c.score for c in found] == sorted((c.score for c in found), reverse=True)
+    stating = {s.sentence[:20]: s.stating for s in scored}
+    assert stating["The city council ord"] > max(stating["The city council met"], stating["The mayor said the o"])
