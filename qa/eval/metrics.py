@@ -76,6 +76,9 @@ def score(question: Question, answer: dict, source_text, as_of: str | None = Non
         "verdicts": answer.get("debug", {}).get("verdicts", []),
         "reader": question.reader,
         "candidate_hit": _candidate_hit(question.evidence, answer) if question.evidence else None,
+        # what the generator chose from and chose, so a later change to the choice can be replayed offline
+        "candidates": answer.get("debug", {}).get("candidates", []),
+        "chosen": answer.get("debug", {}).get("selection", {}).get("ids", []),
     }
 
 
