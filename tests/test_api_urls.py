@@ -42,12 +42,19 @@ def test_pages_and_a_watched_feed_over_http(site, tmp_path):
 
 @pytest.mark.parametrize(
     "payload",
-    [{}, {"urls": []}, {"urls": ["/etc/passwd"]}, {"urls": ["file:///etc/passwd"]}, {"feeds": ["ftp://x/feed"]}],
+    [
+        {},
+        {"urls": []},
+        {"urls": ["/etc/passwd"]},
+        {"urls": ["file:///etc/passwd"]},
+        {"feeds": ["ftp://x/feed"]},
+        {"feeds": ["http://\U00018d09"], "watch": True},  # a host the client cannot parse: not watched either
+    ],
 )
 def test_what_is_not_an_http_url_is_refused_before_anything_is_read(tmp_path, payload):
     client, service = client_for(tmp_path)
     assert client.post("/api/ingest/urls", json=payload).status_code == 422
-    assert service.store.count() == 0
+    assert service.store.count() == 0 and not service.watch_state.feeds
 
 
 def test_private_addresses_are_refused_by_default_over_the_api(site, tmp_path):

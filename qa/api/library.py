@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 from qa import library
 from qa.api.deps import ServiceDep
 from qa.ingestion import watch
+from qa.ingestion.fetch import FetchError, check_url
 from qa.library import SortKey
 
 router = APIRouter(tags=["library"])
@@ -40,6 +41,11 @@ class UrlsRequest(BaseModel):
 def ingest_urls(body: UrlsRequest, service: ServiceDep) -> dict:
     if not body.urls and not body.feeds:
         raise HTTPException(422, "give urls, feeds or both")
+    for url in body.urls + body.feeds:
+        try:
+            check_url(url)
+        except FetchError as exc:  # refused before anything is read or watched
+            raise HTTPException(422, exc.reason) from exc
     files = []
     if body.urls or (body.feeds and not body.watch):
         report = service.ingest(body.urls, feeds=[] if body.watch else body.feeds, show_progress=False)

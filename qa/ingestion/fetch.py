@@ -73,7 +73,8 @@ class GuardedBackend(httpcore.SyncBackend):
         try:
             found = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
         except socket.gaierror as exc:
-            raise FetchError(f"cannot resolve {host} ({exc.strerror})", transient=True) from exc
+            # not retried: a name that does not resolve is a typo or a dead site far more often than a DNS blip
+            raise FetchError(f"cannot resolve {host} ({exc.strerror})") from exc
         addresses = list(dict.fromkeys(str(info[4][0]) for info in found))
         if not self.allow_private and (private := [a for a in addresses if not is_public(a)]):
             raise PrivateAddress(
@@ -224,7 +225,11 @@ def check_url(url: str) -> None:
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https"):
         raise FetchError(f"only http and https URLs are fetched, not {parts.scheme or 'a bare path'}: {url}")
-    if not parts.hostname:
+    try:
+        host = httpx.URL(url).host  # what the client will parse: a URL it refuses is refused here, with a reason
+    except httpx.InvalidURL as exc:
+        raise FetchError(f"not a valid URL: {url!r} ({exc})") from exc
+    if not host:
         raise FetchError(f"no host in {url}")
 
 

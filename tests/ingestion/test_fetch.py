@@ -161,3 +161,9 @@ def test_a_retry_waits_as_long_as_retry_after_says(site, tmp_path):
     with fetcher_for(tmp_path, fetch_retries=1, fetch_backoff=0.01) as fetcher, pytest.raises(FetchError, match="429"):
         fetcher.get(site.url + "/busy", 1000)
     assert time.perf_counter() - started >= 1.0 and site.hits.count("/busy") == 2
+
+
+@pytest.mark.parametrize("url", ["http://\u0080", "http://\x1f", "http:///path-only"])
+def test_a_url_the_client_cannot_parse_is_refused_with_a_reason(tmp_path, url):
+    with fetcher_for(tmp_path) as fetcher, pytest.raises(FetchError, match=r"not a valid URL|no host"):
+        fetcher.get(url, 1000)
