@@ -116,6 +116,8 @@ bench: install embed-server
 	cd bench && ../$(BIN)/python answer.py --llm-questions 8
 	cd bench && ../$(BIN)/python prompt_speed.py
 	cd bench && ../$(BIN)/python library.py --articles 800
+	cd bench && ../$(BIN)/python web.py --pages 200 --feeds 10
+	cd bench && ../$(BIN)/python keyword_index.py --chunks 100000
 	cd bench && ../$(BIN)/python report.py
 
 # The HTTP API under load (only 127.0.0.1): throughput, queueing, a 20-client soak with memory figures
