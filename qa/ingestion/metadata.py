@@ -28,7 +28,7 @@ class Metadata:
 
 _MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
 _DATE_PATTERNS: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...] = (
-    (re.compile(r"\b(\d{4}-\d{2}-\d{2})\b"), ("%Y-%m-%d",)),
+    (re.compile(r"\b(\d{4}-\d{2}-\d{2})(?:\b|(?=T\d))"), ("%Y-%m-%d",)),  # ISO 8601 datetimes too (feeds, exports)
     (re.compile(rf"\b({_MONTH} \d{{1,2}},? \d{{4}})"), ("%B %d, %Y", "%b %d, %Y", "%B %d %Y", "%b %d %Y")),
     (re.compile(rf"\b(\d{{1,2}} {_MONTH},? \d{{4}})"), ("%d %B %Y", "%d %b %Y", "%d %B, %Y", "%d %b, %Y")),
     (re.compile(r"\b(\d{1,2}\.\d{1,2}\.\d{4})\b"), ("%d.%m.%Y",)),

@@ -104,3 +104,11 @@ def test_latin1_file_is_decoded_with_a_note(tmp_path):
     article, note = load(path, "latin.txt")
     assert "Café owners in Zürich" in article.text
     assert "not UTF-8" in note
+
+
+def test_an_iso_datetime_gives_its_date():
+    from qa.ingestion.metadata import parse_date
+
+    assert parse_date("2026-12-01T09:30:00Z") == "2026-12-01"
+    assert parse_date("Published: 2026-12-01T09:30:00+01:00") == "2026-12-01"
+    assert parse_date("Order 2026-12-01X9") is None  # a date glued to other word characters is not one
