@@ -48,6 +48,15 @@ def fresh_service(tmp_path):
     return Service(make_settings(tmp_path))
 
 
+@pytest.fixture
+def site():
+    """A real HTTP server on 127.0.0.1 with pages, feeds and sitemaps (tests/ingestion/site.py)."""
+    from tests.ingestion.site import Site
+
+    with Site() as running:
+        yield running
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

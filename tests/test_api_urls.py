@@ -12,17 +12,11 @@ from qa.api import build_api
 from qa.service import Service
 from qa.ui import render
 from tests.conftest import SEEDS, make_settings
-from tests.ingestion.site import Site, rss, story
-
-
-@pytest.fixture
-def site():
-    with Site() as running:
-        yield running
+from tests.ingestion.site import LOCAL_FETCH, rss, story
 
 
 def client_for(tmp_path, **overrides) -> tuple[TestClient, Service]:
-    options = {"fetch_allow_private": True, "fetch_delay": 0, "fetch_timeout": 2.0, "fetch_retries": 0}
+    options = {**LOCAL_FETCH, "fetch_timeout": 2.0}
     service = Service(make_settings(tmp_path, **{**options, **overrides}))
     return TestClient(build_api(service)), service
 

@@ -10,19 +10,13 @@ import pytest
 from qa.ingestion.fetch import Fetcher, FetchError, PrivateAddress, is_public
 from qa.ingestion.web import canonical, page_article
 from tests.conftest import make_settings
-from tests.ingestion.site import PNG, Site, article_html, story
+from tests.ingestion.site import LOCAL_FETCH, PNG, article_html, story
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 
 
-@pytest.fixture
-def site():
-    with Site() as running:
-        yield running
-
-
 def fetcher_for(tmp_path, **overrides) -> Fetcher:
-    options = {"fetch_allow_private": True, "fetch_delay": 0, "fetch_timeout": 1.0, "fetch_retries": 0}
+    options = LOCAL_FETCH
     return Fetcher(make_settings(tmp_path, **{**options, **overrides}))
 
 

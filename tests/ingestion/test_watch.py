@@ -12,14 +12,8 @@ import pytest
 from qa.config import PROJECT_ROOT, seconds
 from qa.ingestion import watch
 from qa.ingestion.fetch import Fetcher
-from tests.ingestion.site import Site, atom, rss, story
+from tests.ingestion.site import atom, rss, story
 from tests.ingestion.test_web_ingest import web_service
-
-
-@pytest.fixture
-def site():
-    with Site() as running:
-        yield running
 
 
 def test_rounds_take_what_is_new_or_changed_and_survive_a_feed_that_is_down(site, tmp_path):

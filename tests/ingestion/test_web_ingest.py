@@ -7,19 +7,13 @@ import pytest
 from qa.ingestion.pipeline import source_name
 from qa.service import Service
 from tests.conftest import make_settings
-from tests.ingestion.site import PNG, Site, article_html, atom, rss, sitemap, story
+from tests.ingestion.site import LOCAL_FETCH, PNG, article_html, atom, rss, sitemap, story
 
 PDF = b"%PDF-1.4\n%%EOF\n"
 
 
-@pytest.fixture
-def site():
-    with Site() as running:
-        yield running
-
-
 def web_service(tmp_path, **overrides) -> Service:
-    options = {"fetch_allow_private": True, "fetch_delay": 0, "fetch_timeout": 1.0, "fetch_retries": 0}
+    options = LOCAL_FETCH
     return Service(make_settings(tmp_path, **{**options, **overrides}))
 
 
