@@ -79,6 +79,16 @@ def model_file(settings: Settings) -> Check:
     return Check("model file", True, f"{path} (sha256 checked)")
 
 
+def answer_sentence_model(settings: Settings) -> Check:
+    from qa.answering.answer_model import AnswerModel
+
+    try:
+        model = AnswerModel()
+    except QAError as exc:
+        return Check("answer model", False, str(exc))
+    return Check("answer model", True, f"{model.weights} (sha256 checked)")
+
+
 def local_model_runs(settings: Settings) -> Check:
     """Loads the model and writes a few tokens in a child process, so a crash is a line here, not the end."""
     from qa.llm.model_files import ModelError
@@ -167,6 +177,7 @@ CHECKS: tuple[Callable[[Settings], Check], ...] = (
     python_version,
     packages,
     model_file,
+    answer_sentence_model,
     local_model_runs,
     build_features,
     store,

@@ -9,7 +9,7 @@ import pytest
 from qa.config import PROJECT_ROOT
 from tests.conftest import free_port
 
-CHECKS = ("python", "packages", "model file", "llama.cpp", "cpu", "store", "embedder", "port")
+CHECKS = ("python", "packages", "model file", "answer model", "llama.cpp", "cpu", "store", "embedder", "port")
 
 
 def doctor(tmp_path, **env):
@@ -43,7 +43,7 @@ def test_doctor_on_a_missing_model_says_what_to_do_and_checks_the_rest(tmp_path)
     assert list(lines) == list(CHECKS)
     assert lines["model file"].startswith("FAIL") and "run `qa model`" in lines["model file"]
     assert lines["llama.cpp"].startswith("FAIL") and "model file is missing" in lines["llama.cpp"]
-    for name in ("python", "store", "embedder", "port"):
+    for name in ("python", "answer model", "store", "embedder", "port"):
         assert lines[name].startswith("OK"), lines[name]
 
 
