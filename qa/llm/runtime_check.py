@@ -106,7 +106,8 @@ def _identity(model: Path) -> str:
     stat = model.stat()
     info = _cpu_info()
     cpu = " ".join(info.get(k, "") for k in ("vendor_id", "model name", "flags", "Features"))
-    parts = [*libs, f"{model}:{stat.st_size}:{stat.st_mtime_ns}", cpu, sys.executable]
+    # the environment, not the executable's name: `.venv/bin/python` and `python3` are the same interpreter
+    parts = [*libs, f"{model}:{stat.st_size}:{stat.st_mtime_ns}", cpu, sys.prefix, sys.version]
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 

@@ -46,9 +46,10 @@ def test_a_crashing_build_is_checked_once_per_process_and_fails_every_load_alike
 
 
 @pytest.mark.llm
-def test_the_real_model_loads_and_writes_in_a_child_and_the_stamp_skips_the_next_check(tmp_path):
+def test_the_real_model_loads_and_writes_in_a_child_and_the_stamp_skips_the_next_check(monkeypatch):
     from qa.llm.model_files import assemble
 
+    monkeypatch.setattr(runtime_check, "_outcomes", {})  # as in a new process: nothing checked yet
     model = assemble(Settings().model_path)
     result = runtime_check.smoke_test(model)
     assert result.text.strip() and "AVX2 = 1" in result.system
