@@ -70,17 +70,23 @@ class GuardedBackend(httpcore.SyncBackend):
         self.allow_private = allow_private
 
     def connect_tcp(self, host, port, timeout=None, local_address=None, socket_options=None):
-        try:
-            found = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-        except socket.gaierror as exc:
-            # not retried: a name that does not resolve is a typo or a dead site far more often than a DNS blip
-            raise FetchError(f"cannot resolve {host} ({exc.strerror})") from exc
-        addresses = list(dict.fromkeys(str(info[4][0]) for info in found))
-        if not self.allow_private and (private := [a for a in addresses if not is_public(a)]):
-            raise PrivateAddress(
-                f"private address: {host} resolves to {private[0]} (set QA_FETCH_ALLOW_PRIVATE=true for an intranet)"
-            )
+        addresses = addresses_of(host, port, self.allow_private)
         return super().connect_tcp(addresses[0], port, timeout, local_address, socket_options)
+
+
+def addresses_of(host: str, port: int, allow_private: bool) -> list[str]:
+    """The addresses `host` resolves to; PrivateAddress unless all are public or private ones are allowed."""
+    try:
+        found = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except socket.gaierror as exc:
+        # not retried: a name that does not resolve is a typo or a dead site far more often than a DNS blip
+        raise FetchError(f"cannot resolve {host} ({exc.strerror})") from exc
+    addresses = list(dict.fromkeys(str(info[4][0]) for info in found))
+    if not allow_private and (private := [a for a in addresses if not is_public(a)]):
+        raise PrivateAddress(
+            f"private address: {host} resolves to {private[0]} (set QA_FETCH_ALLOW_PRIVATE=true for an intranet)"
+        )
+    return addresses
 
 
 class GuardedTransport(httpx.HTTPTransport):
@@ -145,6 +151,12 @@ class Fetcher:
         conditional = {k: v for k, v in (("If-None-Match", etag), ("If-Modified-Since", last_modified)) if v}
         for _ in range(self.settings.fetch_max_redirects + 1):
             check_url(url)
+            # refused before robots.txt and the host's delay: a private host costs no wait (each connection checks
+            # again, against a name that resolves elsewhere the second time)
+            parts = httpx.URL(url)
+            addresses_of(
+                parts.host, parts.port or (443 if parts.scheme == "https" else 80), self.settings.fetch_allow_private
+            )
             robots = self._robots_for(url)
             agent = self.client.headers["User-Agent"]
             if robots is not None and not robots.can_fetch(agent, url):

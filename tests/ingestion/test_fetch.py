@@ -81,6 +81,20 @@ def test_private_addresses_are_refused_after_dns_unless_allowed(site, tmp_path):
     assert is_public("93.184.216.34")
 
 
+def test_a_private_address_is_refused_at_once_without_the_hosts_delay(site, tmp_path):
+    """Many URLs of one private host are refused one after another, not spaced by the politeness delay (the API
+    answers such a list in well under a second, not a delay per URL)."""
+    import time
+
+    started = time.monotonic()
+    with fetcher_for(tmp_path, fetch_allow_private=False, fetch_delay=5.0) as fetcher:
+        for n in range(3):
+            with pytest.raises(PrivateAddress):
+                fetcher.get(f"{site.url}/n/{n}", 1_000_000)
+    assert time.monotonic() - started < 2.5  # three spaced requests would take 10 s
+    assert not site.hits
+
+
 def test_only_http_and_https(tmp_path):
     with fetcher_for(tmp_path) as fetcher:
         for url in ("file:///etc/passwd", "ftp://example.org/x", "gopher://x"):
