@@ -89,7 +89,7 @@ def _candidate_hit(evidence: str, answer: dict) -> bool | None:
     if found is None:
         return None
     wanted = normalise(evidence)
-    return any(wanted in normalise(c["sentence"]) or normalise(c["sentence"]) in wanted for c in found)
+    return any(wanted in s or s in wanted for s in (normalise(c["sentence"]) for c in found))
 
 
 def _mean(values: list[float]) -> float | None:
