@@ -27,7 +27,7 @@ from common import ROOT, save  # noqa: F401  (puts the project on sys.path)
 from qa.answering.answer_model import answer_model
 from qa.answering.candidates import ranked
 from qa.answering.scoring import SentenceScorer, fused
-from qa.chain import _precheck
+from qa.chain import precheck
 from qa.config import Settings
 from qa.eval.dataset import Question, load, select
 from qa.eval.metrics import contains_any, normalise
@@ -50,7 +50,7 @@ def replay(service: Service, question: Question) -> dict:
     filters = Filters(as_of=question.as_of) if question.as_of else Filters()
     passages = service.retriever.retrieve(question.question, k=service.settings.passages("llamacpp"), filters=filters)
     row: dict = {"id": question.id, "type": question.type, "split": question.split, "reader": question.reader}
-    if _precheck(question.question, passages, service.settings.policy.min_relevance):
+    if precheck(question.question, passages, service.settings.policy.min_relevance):
         return row | {"prechecked": True}
     scored = service.scorer.score(question.question, passages)
     row["ranks"], row["best_p"] = {}, {}

@@ -131,7 +131,7 @@ class Chain:
         if passages:
             timer.mark("evidence")
             yield Evidence("reading", [p.citation(p.n, p.text) for p in passages])
-        reason = _precheck(standalone, passages, self.policy.min_relevance)
+        reason = precheck(standalone, passages, self.policy.min_relevance)
         if reason:
             yield _refusal(reason, timer, debug)
             return
@@ -228,7 +228,7 @@ def _numbered(kept: list[Verdict], by_id: dict[int, Candidate]) -> tuple[str, li
     return " ".join(lines), [by_id[i] for i in order]
 
 
-def _precheck(question: str, passages: list[Passage], min_relevance: float) -> str | None:
+def precheck(question: str, passages: list[Passage], min_relevance: float) -> str | None:
     """Why no generation is worth trying, or None. Cheap checks that keep a model from guessing."""
     if not passages:
         return "no articles match (is anything ingested? are the filters too narrow?)"
