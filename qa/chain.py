@@ -10,10 +10,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 
+from qa.answering.broad import Line, compose, points, render
 from qa.answering.candidates import Candidate, candidates
 from qa.answering.dates import about_present, as_of_note, attribute_dates
 from qa.answering.evidence import Selection, refusal_reason, unstated_reason
+from qa.answering.kinds import FACT, KindChoice, decide, named
 from qa.answering.scoring import SentenceScorer
+from qa.answering.timeline import Dated
 from qa.answering.verify import Verdict, answers_question, verify
 from qa.answering.versions import versions, with_versions
 from qa.answering.write import claims
@@ -111,21 +114,32 @@ class Chain:
         self.policy = settings.policy
 
     def stream(
-        self, question: str, history: list[dict], k: int | None = None, filters: Filters | None = None
+        self,
+        question: str,
+        history: list[dict],
+        k: int | None = None,
+        filters: Filters | None = None,
+        kind: str | None = None,
     ) -> Iterator[Evidence | Token | Answer]:
-        """Yields Evidence as soon as it is known, Token(text) while the answer is written (a draft), then the
-        verified Answer."""
+        """Yields Evidence as soon as it is known, Token(text) while the answer is written (a draft; a broad
+        answer's lines arrive verified), then the verified Answer. `kind` names the kind of answer (None or
+        "auto": the generator decides, qa.answering.kinds)."""
         timer = Timer()
         with timer.step("condense"):
             standalone = question
             if history:
                 with self.queue.slot():
                     standalone = self.generator.condense(question, history)
+        with timer.step("kind"):
+            choice = self._kind(standalone, kind)
+        broad = choice.kind != FACT
         with timer.step("retrieve"):
-            passages = self.retriever.retrieve(standalone, k=k, filters=filters)
+            wanted = max(k or 0, self.policy.broad.passages) if broad else k
+            passages = self.retriever.retrieve(standalone, k=wanted, filters=filters)
         debug: dict = {
             "backend": self.generator.name,
             "standalone_question": standalone,
+            "kind": choice.to_dict(),
             "passages": [_passage_debug(p) for p in passages],
         }
         if passages:
@@ -134,6 +148,9 @@ class Chain:
         reason = precheck(standalone, passages, self.policy.min_relevance)
         if reason:
             yield _refusal(reason, timer, debug)
+            return
+        if broad:
+            yield from self._broad(standalone, choice.kind, passages, timer, debug)
             return
         with timer.step("candidates"):
             found = candidates(standalone, passages, self.scorer, self.policy.candidates)
@@ -165,6 +182,52 @@ class Chain:
         debug["verdicts"] = [v.to_dict() for v in verdicts]
         answer = self._answer(standalone, verdicts, found, selection, timer, debug)
         yield self._dated(answer, standalone, filters)
+
+    def _kind(self, question: str, asked: str | None) -> KindChoice:
+        if asked and asked != "auto":
+            return named(asked)
+        with self.queue.slot():
+            probabilities = self.generator.kind(question)
+        return decide(probabilities, self.policy.broad.kind_bias)
+
+    def _broad(
+        self, question: str, kind: str, passages: list[Passage], timer: Timer, debug: dict
+    ) -> Iterator[Evidence | Token | Answer]:
+        """A broad answer: points chosen across the passages, each written as one line and verified; the lines
+        are streamed as they pass, in their final order except a comparison's grouping."""
+        policy = self.policy.broad
+        with timer.step("candidates"):
+            found = candidates(question, passages, self.scorer, policy.candidates)
+            vectors = self.scorer.vectors_of([(c.passage, c.sentence) for c in found])
+            dated = points(kind, found, vectors, policy)
+        debug["candidates"] = [_candidate_debug(c) for c in found]
+        yield Evidence("chosen", [c.citation(n) for n, (c, _) in enumerate(dated, start=1)])
+        lines: list[Line] = []
+        with self.queue.slot(), timer.step("write"):
+            for n, (point, when) in enumerate(dated, start=1):
+                line = self._line(question, point, when, debug)
+                if line:
+                    timer.mark("first_token")
+                    lines.append(line)
+                    yield Token(render(line, n) + "\n")
+        if not lines:
+            yield _refusal("no line of the answer is supported by its evidence", timer, debug)
+            return
+        text, cited = compose(kind, lines)
+        confidence = min(line.support for line in lines)
+        citations = [c.citation(n) for n, c in enumerate(cited, start=1)]
+        yield Answer(text, False, citations, timer.done(), debug, False, confidence)
+
+    def _line(self, question: str, point: Candidate, when: Dated | None, debug: dict) -> Line | None:
+        """One line from one point: the generator's (then verified) or, quoting, the sentence itself."""
+        if self.policy.broad.writer == "quote" or not self.generator.judges:
+            return Line(point.sentence, point, 1.0, when)
+        draft = "".join(self.generator.line(question, point)).strip()
+        found = claims(draft, [point])[:1]  # one claim per line: a second sentence is not checked, so not kept
+        verdicts = verify(found, [point], self.policy, self.generator.judge, question) if found else []
+        debug.setdefault("verdicts", []).extend(v.to_dict() for v in verdicts)
+        kept = [v for v in verdicts if v.kept]
+        return Line(kept[0].claim.text, point, kept[0].support, when) if kept else None
 
     def _answer(
         self,

@@ -7,6 +7,7 @@ import json
 import sys
 from pathlib import Path
 
+from qa.answering.kinds import KINDS
 from qa.config import get_settings
 from qa.llm.registry import BACKENDS
 
@@ -37,7 +38,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
     service = get_service()
     service.ensure_seeded(show_progress=not args.json)
-    kwargs = {"k": args.k, "filters": _filters(args), "backend": args.backend}
+    kwargs = {"k": args.k, "filters": _filters(args), "backend": args.backend, "kind": args.kind}
     if args.json:
         print(json.dumps(service.answer(args.question, **kwargs).to_dict(), indent=2, ensure_ascii=False))
         return 0
@@ -177,7 +178,14 @@ def cmd_eval(args: argparse.Namespace) -> int:
         policy = service.settings.policy
         service.settings.policy = policy.model_copy(update={"min_confidence": {**policy.min_confidence, backend: 0.0}})
     result = runner.run(
-        service, questions, backend=backend, k=args.k, label=args.label or "", split=args.split, as_of=args.as_of or ""
+        service,
+        questions,
+        backend=backend,
+        k=args.k,
+        label=args.label or "",
+        split=args.split,
+        as_of=args.as_of or "",
+        kind=args.kind,
     )
     report.print_table(result)
     out = Path(args.out or f"eval/runs/{backend}")
@@ -242,6 +250,12 @@ def parser() -> argparse.ArgumentParser:
     ask.add_argument("--from", dest="date_from", help="published on or after YYYY-MM-DD")
     ask.add_argument("--to", dest="date_to", help="published on or before YYYY-MM-DD")
     ask.add_argument("--as-of", help="answer as on YYYY-MM-DD: nothing published later, and that date is 'now'")
+    ask.add_argument(
+        "--kind",
+        choices=["auto", *KINDS],
+        default="auto",
+        help="the kind of answer: one fact, or lines (parts, overview, comparison, timeline); auto decides",
+    )
     ask.set_defaults(run=cmd_ask)
     ingest = sub.add_parser("ingest", help="ingest files or folders (default: seeds/)")
     ingest.add_argument("paths", nargs="*", help="files, folders, exports (.jsonl, .csv) or page URLs")
@@ -284,6 +298,13 @@ def parser() -> argparse.ArgumentParser:
     ev.add_argument("--k", type=int)
     ev.add_argument("--as-of", help="ask every question without its own as_of on this date (YYYY-MM-DD)")
     ev.add_argument("--out", help="report folder (default eval/runs/BACKEND)")
+    ev.add_argument(
+        "--kind",
+        choices=["auto", "row"],
+        default="auto",
+        help="auto: each question's kind of answer is decided as in the chat; row: summary rows are asked with "
+        "their own kind (measures the broad answers apart from the decision)",
+    )
     ev.add_argument("--ids", help="only these question ids, comma-separated")
     ev.add_argument("--label", help="a name for this run in comparisons")
     ev.add_argument(

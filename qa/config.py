@@ -33,6 +33,55 @@ class BindError(QAError, RuntimeError):
     """Serving beyond localhost without a token (here, not in qa.server, so the CLI need not import Gradio)."""
 
 
+class BroadPolicy(BaseModel):
+    """Questions that need more than one sentence (an overview, each side's position, a timeline, a question in
+    parts): how their kind is decided and how their points are chosen and written (qa/answering/broad.py)."""
+
+    kind_bias: dict[str, float] = Field(
+        {},
+        description="added to each kind's log-probability from the generator before the most likely kind is taken "
+        "(a kind not named: 0). Fitted on the dev halves by bench/kinds.py; see docs/evaluation.md, session 14",
+    )
+    passages: int = Field(
+        10,
+        description="passages retrieved for a broad question (a fact question keeps its own number): an overview "
+        "draws on several articles, and the retriever's MMR spreads them; unmeasured beyond the first trial",
+    )
+    candidates: int = Field(30, description="best sentences the points are chosen from")
+    lines: dict[str, int] = Field(
+        {"overview": 6, "comparison": 6, "timeline": 8, "parts": 4},
+        description="most lines per kind: the summary sets list 4-8 key points per question",
+    )
+    diversity: float = Field(
+        0.5,
+        ge=0.0,
+        le=1.0,
+        description="points are chosen by maximal marginal relevance: this share the sentence's relevance, the "
+        "rest its distance from the points already chosen",
+    )
+    same_point: float = Field(
+        0.8,
+        description="a sentence whose meaning (MiniLM cosine) is this close to a chosen point says the same thing "
+        "and is never a second point",
+    )
+    min_share: float = Field(
+        0.5,
+        description="a point's relevance must be at least this share of the best sentence's: below it a sentence "
+        "is about something else",
+    )
+    min_dated: int = Field(
+        3,
+        description="a timeline is its dated events; undated sentences (placed by their article's date) are added "
+        "only when fewer dated ones than this are found. First trial on the seeds: undated fillers were off the "
+        'timeline ("The situation has been tense for weeks")',
+    )
+    writer: Literal["model", "quote"] = Field(
+        "model",
+        description="each line written by the generator from its one sentence (then verified), or the sentence "
+        "itself, quoted (no model; the extractive backend always quotes)",
+    )
+
+
 class AnswerPolicy(BaseModel):
     """Everything that decides what is answered, cited or refused, each with the reason for its value.
     Confidence floors are fitted by `qa eval --calibrate` on the dev half of a question set (the fitted
@@ -130,6 +179,8 @@ class AnswerPolicy(BaseModel):
         description="the extractive selector also chooses another article's "
         "sentence scoring this share of the best one's (a second version)",
     )
+
+    broad: BroadPolicy = BroadPolicy()
 
     def floor(self, backend: str) -> float:
         return self.min_confidence.get(backend, 0.5)

@@ -10,8 +10,9 @@ from pathlib import Path
 
 from qa import examples
 from qa.answering.answer_model import answer_model
+from qa.answering.kinds import KINDS
 from qa.answering.scoring import SentenceScorer
-from qa.chain import Chain, Evidence, Token, clean_history, clean_question
+from qa.chain import Chain, Evidence, QuestionError, Token, clean_history, clean_question
 from qa.config import Settings, get_settings
 from qa.embeddings import make_embedder
 from qa.ingestion import pipeline, sources, watch
@@ -69,13 +70,17 @@ class Service:
         k: int | None = None,
         filters: dict | Filters | None = None,
         backend: str | None = None,
+        kind: str | None = None,
     ) -> Iterator[Evidence | Token | Answer]:
+        """`kind`: the kind of answer wanted (qa.answering.kinds.KINDS); None or "auto": decided per question."""
         question = clean_question(question, self.settings.max_question_chars)
         history = clean_history(history, self.settings.max_history_turns, self.settings.max_question_chars)
         if not isinstance(filters, Filters):
             filters = Filters.from_dict(filters)
         chain = Chain(self.retriever, self.generator(backend), self.scorer, self.settings, self.queue(backend))
-        yield from chain.stream(question, history, k=k or self.settings.passages(backend), filters=filters)
+        yield from chain.stream(
+            question, history, k=k or self.settings.passages(backend), filters=filters, kind=_kind(kind)
+        )
 
     def answer(self, question: str, **kwargs) -> Answer:
         result = None
@@ -192,6 +197,12 @@ class Service:
         return Retriever(
             self.store, self.embeddings, s.top_k, s.fetch_k, s.recency_weight, s.mmr_lambda, s.duplicate_jaccard
         )
+
+
+def _kind(kind: str | None) -> str | None:
+    if kind in (None, "", "auto") or kind in KINDS:
+        return kind
+    raise QuestionError(f"kind {kind!r} is not one of auto, {', '.join(KINDS)}")
 
 
 def _scorer(embeddings, settings: Settings) -> SentenceScorer:

@@ -71,6 +71,14 @@ class SentenceScorer:
             for (p, i, s), r, x in zip(items, relevance, stating)
         ]
 
+    def vectors_of(self, sentences_of: list[tuple[Passage, str]]) -> np.ndarray:
+        """Unit vectors of sentences of these passages (cached with their passage: no new embedding)."""
+        vectors = self._vectors(list({p.id: p for p, _ in sentences_of}.values()))
+        rows = []
+        for passage, sentence in sentences_of:
+            rows.append(vectors[passage.id][sentences(passage.text).index(sentence)])
+        return np.asarray(rows, dtype=np.float32).reshape(len(rows), -1)
+
     def _query(self, question: str) -> np.ndarray:
         """Questions repeat (chat retries, evaluation runs): their vectors are cached."""
         with self._lock:

@@ -9,6 +9,7 @@ from typing import Annotated
 from fastapi import Depends, HTTPException, Request
 from pydantic import BaseModel, Field
 
+from qa.answering.kinds import KINDS
 from qa.errors import QAError
 from qa.llm.registry import BACKENDS
 from qa.retrieval import ISO_DATE, Filters
@@ -36,6 +37,12 @@ class AnswerRequest(BaseModel):
     filters: Filters | None = None
     backend: str | None = Field(None, pattern=BACKEND_PATTERN)
     as_of: str | None = Field(None, pattern=ISO_DATE, description="answer as on this date (see filters.as_of)")
+    kind: str = Field(
+        "auto",
+        pattern=f"^(auto|{'|'.join(KINDS)})$",
+        description="the kind of answer: one fact, or lines (a question in parts, an overview, each side or outlet, "
+        "a timeline); auto: decided per question",
+    )
     stream: bool = False
 
     def all_filters(self) -> Filters | None:
@@ -52,6 +59,7 @@ def start(service: Service, request: AnswerRequest) -> tuple[object, Iterator]:
         k=request.k,
         filters=request.all_filters(),
         backend=request.backend,
+        kind=request.kind,
     )
     try:
         return next(stream), stream

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from qa.errors import QAError
 
-TYPES = ("single", "multi", "unanswerable", "conflict", "followup")
+TYPES = ("single", "multi", "unanswerable", "conflict", "followup", "summary")
 SPLITS = ("dev", "test")
 # A reader's labels beside a question set: {"id", "reader": states|implies|mention_only|off_topic|…,
 # "reader_sentence"}. A row the reader found stated takes its sentence as evidence (for candidate recall).
@@ -20,6 +20,15 @@ STATED = "states"
 
 class QuestionSetError(QAError, ValueError):
     """The question file cannot be read as a question set; the message says where."""
+
+
+@dataclass(frozen=True)
+class Nugget:
+    """A key point of a broad answer: covered when an answer line holds one of `accept`."""
+
+    point: str
+    accept: tuple[str, ...]
+    sources: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -36,6 +45,8 @@ class Question:
     split: str = ""  # "dev" (tune on it) or "test" (report only); unset rows are split by split_of
     as_of: str = ""  # YYYY-MM-DD: the question is asked on that date (qa eval --as-of sets it for rows without)
     reader: str = ""  # a careful reader's label of what the articles state (READER_FILE beside the set)
+    kind: str = ""  # summary rows: the kind of answer asked for (qa.answering.kinds)
+    nuggets: tuple[Nugget, ...] = ()  # summary rows: the key points a good answer covers
 
     @property
     def answerable(self) -> bool:
@@ -48,6 +59,8 @@ def _row(data: dict, where: str) -> Question:
         raise QuestionSetError(f"{where}: missing {', '.join(sorted(missing))}")
     if data["type"] not in TYPES:
         raise QuestionSetError(f"{where}: type {data['type']!r} is not one of {', '.join(TYPES)}")
+    if data["type"] == "summary":
+        return _summary(data, where)
     if data["type"] != "unanswerable" and not data.get("accept"):
         raise QuestionSetError(f"{where}: an answerable question needs at least one accept string")
     if data.get("split", "dev") not in SPLITS:
@@ -66,6 +79,29 @@ def _row(data: dict, where: str) -> Question:
         history=tuple(data.get("history") or ()),
         split=data.get("split", ""),
         as_of=data.get("as_of", ""),
+    )
+
+
+def _summary(data: dict, where: str) -> Question:
+    from qa.answering.kinds import BROAD
+
+    if data.get("kind") not in BROAD:
+        raise QuestionSetError(f"{where}: a summary row's kind must be one of {', '.join(BROAD)}")
+    nuggets = data.get("nuggets") or []
+    if not nuggets or not all(isinstance(n, dict) and n.get("accept") for n in nuggets):
+        raise QuestionSetError(f"{where}: a summary row needs nuggets, each with accept strings")
+    if data.get("split", "dev") not in SPLITS:
+        raise QuestionSetError(f"{where}: split {data['split']!r} is not one of {', '.join(SPLITS)}")
+    points = tuple(Nugget(n.get("point", ""), tuple(n["accept"]), tuple(n.get("sources") or ())) for n in nuggets)
+    return Question(
+        id=str(data["id"]),
+        type="summary",
+        question=data["question"],
+        sources=tuple(dict.fromkeys(s for n in points for s in n.sources)),
+        split=data.get("split", ""),
+        as_of=data.get("as_of", ""),
+        kind=data["kind"],
+        nuggets=points,
     )
 
 

@@ -10,6 +10,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from qa.eval.dataset import TYPES, Question
+from qa.eval.nuggets import broad_record
 
 
 def normalise(text: str) -> str:
@@ -38,7 +39,10 @@ def score(question: Question, answer: dict, source_text, as_of: str | None = Non
     refused = bool(answer["refused"])
     correct = (not refused and contains_any(answer["answer"], question.accept)) if question.answerable else refused
     first_gold = next((i for i, s in enumerate(retrieved, start=1) if s in gold), None)
-    return {
+    broad = broad_record(question, answer, contains_any, file_name) if question.type == "summary" else {}
+    if broad:  # a broad answer is right when it covers at least half its key points
+        correct = not refused and (broad["nugget_recall"] or 0) >= 0.5
+    return broad | {
         "id": question.id,
         "type": question.type,
         "question": question.question,
@@ -75,6 +79,8 @@ def score(question: Question, answer: dict, source_text, as_of: str | None = Non
         "refusal_reason": answer.get("debug", {}).get("refusal_reason"),
         "verdicts": answer.get("debug", {}).get("verdicts", []),
         "reader": question.reader,
+        "kind_asked": question.kind or None,
+        "kind": answer.get("debug", {}).get("kind", {}).get("kind"),
         "candidate_hit": _candidate_hit(question.evidence, answer) if question.evidence else None,
         # what the generator chose from and chose, so a later change to the choice can be replayed offline
         "candidates": answer.get("debug", {}).get("candidates", []),
@@ -131,6 +137,22 @@ def _by_reader(records: list[dict]) -> dict:
     }
 
 
+def _broad(records: list[dict]) -> dict:
+    """Broad answers: nugget recall and line support (summary rows), and how questions were routed: a summary
+    row given its own kind, a fact row kept on the fact path (a fact sent down the broad path loses its answer)."""
+    summary = [r for r in records if r["type"] == "summary"]
+    facts = [r for r in records if r["type"] != "summary" and r.get("kind")]
+    lines = sum(r["lines"] for r in summary)
+    return {
+        "nugget_recall": _mean([r["nugget_recall"] for r in summary if r.get("nugget_recall") is not None]),
+        "line_support": round(sum(r["lines_supported"] for r in summary) / lines, 4) if lines else None,
+        "lines_per_answer": _mean([r["lines"] for r in summary]),
+        "kind_accuracy": _mean([r["kind"] == r["kind_asked"] for r in summary if r.get("kind")]),
+        "kind_broad": _mean([r["kind"] != "fact" for r in summary if r.get("kind")]),
+        "facts_kept_fact": _mean([r["kind"] == "fact" for r in facts]),
+    }
+
+
 def aggregate(records: list[dict]) -> dict:
     answerable = [r for r in records if r["type"] != "unanswerable"]
     unanswerable = [r for r in records if r["type"] == "unanswerable"]
@@ -166,6 +188,7 @@ def aggregate(records: list[dict]) -> dict:
         "states_date": _mean([r["states_date"] for r in records if r.get("states_date") is not None]),
         "candidate_recall": _mean([r["candidate_hit"] for r in answerable if r.get("candidate_hit") is not None]),
         "by_reader": _by_reader(records),
+        **_broad(records),
         "latency_first_token_p50": _percentile(firsts, 0.5),
         "latency_first_token_p95": _percentile(firsts, 0.95),
         "latency_evidence_p50": _percentile([r["evidence"] for r in records if r.get("evidence") is not None], 0.5),

@@ -22,8 +22,10 @@ def run(
     show_progress: bool = True,
     split: str = "all",
     as_of: str = "",
+    kind: str = "auto",
 ) -> dict:
-    """Every question through the service, scored. A question's own as_of wins over the run's `as_of`."""
+    """Every question through the service, scored. A question's own as_of wins over the run's `as_of`. `kind`
+    "row": a summary row is asked with its own kind of answer instead of the decided one."""
     backend = backend or service.settings.backend
     service.generator(backend)  # load once, before the clock starts on the first question
     text_of = lru_cache(maxsize=None)(lambda source: _source_text(service, source))
@@ -47,6 +49,7 @@ def run(
                 k=k,
                 backend=backend,
                 filters={"as_of": when} if when else None,
+                kind=question.kind if kind == "row" and question.kind else None,
             )
             records.append(score(question, answer.to_dict(), text_of, when) | {"split": halves[question.id]})
             progress.advance(task)
@@ -58,6 +61,7 @@ def run(
         "embedder": service.settings.embedder,
         "date": dt.datetime.now().isoformat(timespec="seconds"),
         "chunks": service.store.count(),
+        "kind": kind,
     }
     by_split = {half: aggregate([r for r in records if r["split"] == half]) for half in ("dev", "test")}
     return {

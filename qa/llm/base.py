@@ -31,6 +31,12 @@ class Generator(Protocol):
     def write(self, question: str, candidates: list[Candidate], selection: Selection) -> Iterator[str]:
         """The answer from the chosen candidates only, token by token, citing them as [id]."""
 
+    def kind(self, question: str) -> dict[str, float] | None:
+        """P(each kind of answer in qa.answering.kinds.KINDS); None when this backend has no model to ask."""
+
+    def line(self, question: str, candidate: Candidate) -> Iterator[str]:
+        """One line of a broad answer from one candidate sentence only, token by token (no citation marker)."""
+
     def judge(self, evidence: list[str], claim: str, question: str) -> float | None:
         """P(the evidence states the claim as the answer to the question); None when no verdict was given."""
 

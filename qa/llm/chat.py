@@ -14,6 +14,7 @@ from collections.abc import Iterator
 
 from qa.answering.candidates import Candidate
 from qa.answering.evidence import Selection
+from qa.answering.kinds import KINDS
 from qa.config import AnswerPolicy, Settings
 from qa.llm import prompts
 from qa.llm.base import GeneratorError
@@ -64,6 +65,16 @@ class ChatGenerator:
             return yes / (yes + no)
         word = re.match(r"\W*(yes|no)\b", str(reply.content).strip().lower())
         return None if word is None else float(word.group(1) == "yes")  # None: no verdict, words decide
+
+    def kind(self, question: str) -> dict[str, float] | None:
+        """A server gives no logits to read here: the kind it names, as certain; None when it names none."""
+        reply = str(self._invoke(prompts.kind_messages(self.prompts_dir, question), max_tokens=4).content)
+        word = re.match(r"\W*([a-z]+)", reply.strip().lower())
+        return {k: float(k == word.group(1)) for k in KINDS} if word and word.group(1) in KINDS else None
+
+    def line(self, question: str, candidate: Candidate) -> Iterator[str]:
+        reply = self._invoke(prompts.line_messages(self.prompts_dir, question, candidate), max_tokens=80)
+        yield str(reply.content).strip().split("\n")[0]
 
     def condense(self, question: str, history: list[dict]) -> str:
         if not history or not needs_context(question, history):

@@ -49,6 +49,12 @@ class ExtractiveGenerator:
     def write(self, question: str, candidates: list[Candidate], selection: Selection) -> Iterator[str]:
         yield extractive(selection.chosen(candidates))
 
+    def kind(self, question: str) -> None:
+        return None  # no model to ask: every question is a fact unless the user names another kind
+
+    def line(self, question: str, candidate: Candidate) -> Iterator[str]:
+        yield candidate.sentence
+
     def judge(self, evidence: list[str], claim: str, question: str) -> float:
         raise NotImplementedError("the extractive backend has no model to judge with")
 

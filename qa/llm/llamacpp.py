@@ -20,6 +20,7 @@ import regex
 
 from qa.answering.candidates import Candidate
 from qa.answering.evidence import Selection
+from qa.answering.kinds import KINDS
 from qa.config import AnswerPolicy, Settings
 from qa.llm import prompts
 from qa.llm.base import GeneratorError
@@ -74,6 +75,21 @@ class LlamaGenerator:
             yes, no = self._mass("yes"), self._mass("no")
         return yes / (yes + no) if yes + no > 0 else 0.0
 
+    def kind(self, question: str) -> dict[str, float]:
+        """P(each kind) from the logits of the reply's first token: each kind's word, any case, with or without a
+        leading space (the words start with different tokens)."""
+        prompt = self._prompt(prompts.kind_messages(self.prompts_dir, question))
+        with self._lock:
+            self._complete(prompt, 1, None)  # reads the prompt; the logits are its last position's
+            mass = {kind: self._mass_of(ids) for kind, ids in self._kind_tokens.items()}
+        total = sum(mass.values())
+        return {kind: m / total for kind, m in mass.items()} if total > 0 else {}
+
+    def line(self, question: str, candidate: Candidate) -> Iterator[str]:
+        prompt = self._prompt(prompts.line_messages(self.prompts_dir, question, candidate))
+        with self._lock:
+            yield from self._stream(prompt, 60, None, stop=["\n"])
+
     def condense(self, question: str, history: list[dict]) -> str:
         if not history or not needs_context(question, history):
             return question  # cheap path: nothing in the question leans on the conversation
@@ -117,10 +133,22 @@ class LlamaGenerator:
             raise GeneratorError(f"the local model failed: {exc}") from exc
 
     def _mass(self, group: str) -> float:
-        """Probability mass of a group of tokens at the last position (softmax numerator, shared scale)."""
+        return self._mass_of(self._groups[group])
+
+    def _mass_of(self, ids: list[int]) -> float:
+        """Probability mass of tokens at the last position (softmax numerator, shared scale)."""
         logits = np.ctypeslib.as_array(self.llama._ctx.get_logits_ith(-1), shape=(self.llama.n_vocab(),))
-        ids = self._groups[group]
         return float(np.exp(logits[ids].astype(np.float64) - float(logits.max())).sum())
+
+    @cached_property
+    def _kind_tokens(self) -> dict[str, list[int]]:
+        def first(word: str) -> int:
+            return self.llama.tokenize(word.encode(), add_bos=False, special=False)[0]
+
+        return {
+            kind: sorted({first(v) for v in (kind, kind.capitalize(), f" {kind}", f" {kind.capitalize()}")})
+            for kind in KINDS
+        }
 
     @cached_property
     def _pieces(self) -> list[str]:

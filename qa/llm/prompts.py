@@ -50,6 +50,16 @@ def judge_messages(prompts_dir: Path, evidence: list[str], claim: str, question:
     return [_system(prompts_dir), {"role": "user", "content": text}]
 
 
+def kind_messages(prompts_dir: Path, question: str) -> Messages:
+    return [{"role": "user", "content": _fill(prompts_dir, "kind", question=question)}]
+
+
+def line_messages(prompts_dir: Path, question: str, candidate: Candidate) -> Messages:
+    source = f" ({header})" if (header := candidate.header().strip("() ")) else ""
+    text = _fill(prompts_dir, "line", source=source, sentence=candidate.sentence, question=question)
+    return [_system(prompts_dir), {"role": "user", "content": text}]
+
+
 def condense_messages(prompts_dir: Path, question: str, history: list[dict]) -> Messages:
     text = _fill(prompts_dir, "condense", history=format_history(history[-6:]), question=question)
     return [{"role": "user", "content": text}]
