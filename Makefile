@@ -114,6 +114,7 @@ bench: install embed-server
 	  echo --folder ../../shared/corpora/realtimeqa-2024/articles --limit 100)
 	cd bench && ../$(BIN)/python retrieval.py --sizes 1000 10000 100000
 	cd bench && ../$(BIN)/python answer.py --llm-questions 8
+	cd bench && ../$(BIN)/python broad.py --questions 8
 	cd bench && ../$(BIN)/python prompt_speed.py
 	cd bench && ../$(BIN)/python library.py --articles 800
 	cd bench && ../$(BIN)/python web.py --pages 200 --feeds 10

@@ -40,9 +40,11 @@ class QuestionError(QAError, ValueError):
 
 @dataclass(frozen=True)
 class Token:
-    """Draft text from the generator, before verification (the final Answer holds what was checked)."""
+    """Text of the answer as it is written: a draft before verification, or (a broad answer's lines) each line
+    once it is verified. The final Answer holds what was checked, in its final order."""
 
     text: str
+    checked: bool = False
 
 
 def clean_question(question: str, max_chars: int) -> str:
@@ -199,7 +201,7 @@ class Chain:
         with timer.step("candidates"):
             found = candidates(question, passages, self.scorer, policy.candidates)
             vectors = self.scorer.vectors_of([(c.passage, c.sentence) for c in found])
-            dated = points(kind, found, vectors, policy)
+            dated = points(kind, question, found, vectors, policy)
         debug["candidates"] = [_candidate_debug(c) for c in found]
         yield Evidence("chosen", [c.citation(n) for n, (c, _) in enumerate(dated, start=1)])
         lines: list[Line] = []
@@ -209,7 +211,7 @@ class Chain:
                 if line:
                     timer.mark("first_token")
                     lines.append(line)
-                    yield Token(render(line, n) + "\n")
+                    yield Token(render(line, n) + "\n", checked=True)
         if not lines:
             yield _refusal("no line of the answer is supported by its evidence", timer, debug)
             return

@@ -16,6 +16,7 @@ import numpy as np
 from qa.answering.candidates import Candidate
 from qa.answering.timeline import Dated, readable, stated_date
 from qa.config import BroadPolicy
+from qa.text import name_phrases, names, numbers
 
 Point = tuple[Candidate, "Dated | None"]  # a sentence to write a line from, with its date in a timeline
 
@@ -28,15 +29,15 @@ class Line:
     when: Dated | None = None  # a timeline's date for it
 
 
-def points(kind: str, found: list[Candidate], vectors: np.ndarray, policy: BroadPolicy) -> list[Point]:
+def points(kind: str, question: str, found: list[Candidate], vectors: np.ndarray, policy: BroadPolicy) -> list[Point]:
     """The points of a broad answer, in the order they are to be written. A timeline takes the sentences that
     state a date first (the events it can place), then fills up with the others, each dated by its article."""
     limit = policy.lines.get(kind, 6)
     if kind != "timeline" or not found:
-        return [(found[i], None) for i in choose(found, vectors, policy, limit, range(len(found)))]
+        return [(found[i], None) for i in choose(question, found, vectors, policy, limit, range(len(found)))]
     dates = [stated_date(c.sentence, c.passage.field("published")) for c in found]
     stated = [i for i, d in enumerate(dates) if d and d.stated]
-    chosen = choose(found, vectors, policy, limit, stated)
+    chosen = choose(question, found, vectors, policy, limit, stated)
     if len(chosen) < policy.min_dated:  # too few dated events to order: fill up with undated sentences
         chosen += choose(
             found, vectors, policy, limit - len(chosen), [i for i in range(len(found)) if i not in stated], taken=chosen
@@ -45,7 +46,13 @@ def points(kind: str, found: list[Candidate], vectors: np.ndarray, policy: Broad
 
 
 def choose(
-    found: list[Candidate], vectors: np.ndarray, policy: BroadPolicy, limit: int, among, taken: list[int] = ()
+    question: str,
+    found: list[Candidate],
+    vectors: np.ndarray,
+    policy: BroadPolicy,
+    limit: int,
+    among,
+    taken: list[int] = (),
 ) -> list[int]:
     """Up to `limit` indices of `found` (best first, with their sentence vectors, unit length) from `among`, by
     maximal marginal relevance, never one as close as `same_point` to a point already chosen (or `taken`).
@@ -55,14 +62,24 @@ def choose(
         return []
     pool = [i for i in among if found[i].score >= policy.min_share * found[0].score]
     similar = vectors @ vectors.T
+    worth = [(1 - policy.specificity) * c.score + policy.specificity * specific(c.sentence, question) for c in found]
     chosen: list[int] = []
     while pool and len(chosen) < limit:
         closest = {i: max((float(similar[i, j]) for j in [*taken, *chosen]), default=0.0) for i in pool}
-        pick = max(pool, key=lambda i: policy.diversity * found[i].score - (1 - policy.diversity) * closest[i])
+        pick = max(pool, key=lambda i: policy.diversity * worth[i] - (1 - policy.diversity) * closest[i])
         pool.remove(pick)
         if closest[pick] < policy.same_point:
             chosen.append(pick)
     return chosen
+
+
+def specific(sentence: str, question: str) -> float:
+    """How many facts of its own a sentence carries: names and figures the question does not give, three or more
+    counting fully. "The talks are under way in Geneva" adds none; "Ryabkov called it a complicated discussion
+    with Sherman" adds two."""
+    asked = names(question) | numbers(question)
+    own = {p for p in name_phrases(sentence) if not set(p) <= asked} | (numbers(sentence) - asked)
+    return min(len(own), 3) / 3
 
 
 def compose(kind: str, lines: list[Line]) -> tuple[str, list[Candidate]]:

@@ -32,7 +32,8 @@ def answer(request: AnswerRequest, service: ServiceDep):
                     cited = [c.to_dict() for c in event.citations]
                     yield sse("evidence", {"stage": event.stage, "citations": cited})
                 elif isinstance(event, Token):
-                    yield sse("token", {"text": event.text, "draft": True})  # unchecked; "answer" is checked
+                    # a draft is unchecked (a broad answer's lines are checked); "answer" is the checked whole
+                    yield sse("token", {"text": event.text, "draft": not event.checked})
                 else:
                     yield sse("answer", event.to_dict())
         except QAError as exc:

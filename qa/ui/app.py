@@ -253,7 +253,7 @@ def _responder(service: Service):
                     yield messages, panel, "", records
                 elif isinstance(event, Token):
                     draft += event.text
-                    messages[-1]["content"] = render.draft_markdown(draft)
+                    messages[-1]["content"] = render.draft_markdown(draft, event.checked)
                     yield messages, gr.skip(), "", records
                 else:
                     messages[-1]["content"] = render.answer_markdown(event, turn)

@@ -22,11 +22,13 @@ def link_markers(text: str, turn: int) -> str:
 
 
 DRAFT_NOTE = "*Draft — checking against the articles…*\n\n"
+LINES_NOTE = "*Checked lines so far — more coming…*\n\n"
 
 
-def draft_markdown(text: str) -> str:
-    """The model's words while it writes: labelled as unchecked, never shown as the answer."""
-    return DRAFT_NOTE + text
+def draft_markdown(text: str, checked: bool = False) -> str:
+    """The model's words while it writes, labelled as unchecked, never shown as the answer; or a broad answer's
+    lines as each is verified."""
+    return (LINES_NOTE if checked else DRAFT_NOTE) + text
 
 
 def answer_markdown(answer: Answer, turn: int) -> str:
