@@ -28,7 +28,7 @@ GRID = {
     "passages": [10, 20],
     "candidates": [30, 60],
 }
-DEFAULT = {"specificity": 0.0, "diversity": 0.5, "min_share": 0.5, "passages": 10, "candidates": 30}
+FIRST = {"specificity": 0.0, "diversity": 0.5, "min_share": 0.5, "passages": 10, "candidates": 30}  # first trial
 
 
 def main() -> None:
@@ -42,7 +42,7 @@ def main() -> None:
     ]
     results = [{"setting": setting, "dev": recall(services, setting, "dev")} for setting in settings()]
     best = max(results, key=lambda r: r["dev"]["nugget_recall"])
-    default = next(r for r in results if r["setting"] == DEFAULT)
+    default = next(r for r in results if r["setting"] == FIRST)
     for row in (best, default):
         row["test"] = recall(services, row["setting"], "test")
     args.out.write_text(

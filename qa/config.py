@@ -46,27 +46,35 @@ class BroadPolicy(BaseModel):
     )
     passages: int = Field(
         10,
-        description="passages retrieved for a broad question (a fact question keeps its own number): an overview "
-        "draws on several articles, and the retriever's MMR spreads them; unmeasured beyond the first trial",
+        description="passages retrieved for a broad question (a fact question keeps its own number): 20 covered no "
+        "more key points on the dev halves of the summary sets at the chosen settings (bench/broad_selection.py, "
+        "docs/evaluation.md, session 14)",
     )
-    candidates: int = Field(30, description="best sentences the points are chosen from")
+    candidates: int = Field(
+        60,
+        description="best sentences the points are chosen from: 60 against 30 at the chosen settings, nugget recall on "
+        "the dev halves 0.327 → 0.343 (bench/broad_selection.py)",
+    )
     lines: dict[str, int] = Field(
         {"overview": 6, "comparison": 6, "timeline": 8, "parts": 4},
-        description="most lines per kind: the summary sets list 4-8 key points per question",
+        description="most lines per kind: the summary sets list 4-8 key points per question; a line quotes a whole "
+        "sentence, which often holds two",
     )
     diversity: float = Field(
-        0.5,
+        0.7,
         ge=0.0,
         le=1.0,
-        description="points are chosen by maximal marginal relevance: this share the sentence's relevance, the "
-        "rest its distance from the points already chosen",
+        description="points are chosen by maximal marginal relevance: this share the sentence's worth, the rest its "
+        "distance from the points already chosen. Grid 0.3/0.5/0.7 on the dev halves of both summary sets: 0.7 best "
+        "(bench/broad_selection.py)",
     )
     specificity: float = Field(
-        0.0,
+        0.3,
         ge=0.0,
         le=1.0,
         description="a point's worth: this share the facts of its own it carries (names and figures the question "
-        "does not give), the rest its relevance to the question",
+        "does not give), the rest its relevance to the question. Grid 0/0.3/0.5: 0.3 best on the dev halves (0.338 → "
+        "0.343, test 0.265 → 0.293 against the best setting without it; bench/broad_selection.py)",
     )
     same_point: float = Field(
         0.8,
@@ -74,9 +82,9 @@ class BroadPolicy(BaseModel):
         "and is never a second point",
     )
     min_share: float = Field(
-        0.5,
-        description="a point's relevance must be at least this share of the best sentence's: below it a sentence "
-        "is about something else",
+        0.0,
+        description="a point's relevance must be at least this share of the best sentence's. Grid 0/0.3/0.5: no floor "
+        "(0) covered the most key points on the dev halves; the candidates' own cut (the best 60) is enough",
     )
     min_dated: int = Field(
         3,

@@ -29,8 +29,20 @@ def test_points_skip_a_sentence_saying_what_a_chosen_one_says_and_prefer_new_con
         candidate(4, "Talks continue in Vienna.", 0.2),  # below half the best's relevance
     ]
     vectors = unit([1, 0, 0], [0.99, 0.05, 0], [0.3, 1, 0], [0, 0, 1])
-    chosen = [c.id for c, _ in points("overview", "Who led?", found, vectors, BroadPolicy())]
+    policy = BroadPolicy(min_share=0.5, specificity=0.0)
+    chosen = [c.id for c, _ in points("overview", "Who led?", found, vectors, policy)]
     assert chosen == [1, 3]
+
+
+def test_a_sentence_with_facts_of_its_own_is_worth_more_than_one_repeating_the_question():
+    from qa.answering.broad import specific
+
+    question = "What happened at the Geneva talks?"
+    assert specific("The talks in Geneva are under way.", question) == 0
+    assert specific("Ryabkov called it a complicated discussion with Wendy Sherman on 9 January.", question) == 1.0
+    found = [candidate(1, "The talks in Geneva are under way today.", 0.6), candidate(2, "Ryabkov met Sherman.", 0.5)]
+    policy = BroadPolicy(specificity=0.5, diversity=1.0)
+    assert [c.id for c, _ in points("overview", question, found, unit([1, 0], [0, 1]), policy)][0] == 2
 
 
 def test_a_timeline_takes_dated_sentences_and_orders_them_by_date():
