@@ -1,5 +1,6 @@
 """The HTTP API on a real uvicorn process (qa serve), with httpx and the official openai client."""
 
+import json
 import os
 import sys
 from concurrent.futures import ThreadPoolExecutor
@@ -59,6 +60,27 @@ def test_answer_stream_is_server_sent_events(server):
     assert events.index("token") > 1 and events.count("answer") == 1
 
 
+def test_a_broad_answer_streams_each_line_checked_then_the_whole_answer(server):
+    with httpx.stream(
+        "POST",
+        f"{server['url']}/api/answer",
+        timeout=60,
+        json={"question": "Give me a timeline of the week of talks.", "kind": "timeline", "stream": True},
+    ) as r:
+        lines = list(r.iter_lines())
+    events = [
+        (lines[i].removeprefix("event: "), json.loads(lines[i + 1].removeprefix("data: ")))
+        for i in range(len(lines) - 1)
+        if lines[i].startswith("event: ")
+    ]
+    tokens = [data for name, data in events if name == "token"]
+    answer = events[-1][1]
+    assert tokens and all(not t["draft"] for t in tokens)  # each line arrives once verified
+    assert answer["debug"]["kind"]["kind"] == "timeline" and not answer["refused"]
+    shown = [line for line in answer["answer"].splitlines() if line.startswith("- ")]
+    assert len(shown) == len(tokens) >= 2 and all(c["quote"] in raw_text(c["source"]) for c in answer["citations"])
+
+
 @pytest.mark.parametrize(
     "payload, status",
     [
@@ -68,6 +90,7 @@ def test_answer_stream_is_server_sent_events(server):
         ({"question": "ok?", "backend": "gpt-99"}, 422),
         ({"question": "ok?", "k": 0}, 422),
         ({"question": "ok?", "as_of": "last Tuesday"}, 422),
+        ({"question": "ok?", "kind": "poem"}, 422),
     ],
 )
 def test_bad_requests_get_4xx(server, payload, status):

@@ -42,7 +42,7 @@ def test_a_sentence_with_facts_of_its_own_is_worth_more_than_one_repeating_the_q
     assert specific("Ryabkov called it a complicated discussion with Wendy Sherman on 9 January.", question) == 1.0
     found = [candidate(1, "The talks in Geneva are under way today.", 0.6), candidate(2, "Ryabkov met Sherman.", 0.5)]
     policy = BroadPolicy(specificity=0.5, diversity=1.0)
-    assert [c.id for c, _ in points("overview", question, found, unit([1, 0], [0, 1]), policy)][0] == 2
+    assert points("overview", question, found, unit([1, 0], [0, 1]), policy)[0][0].id == 2
 
 
 def test_a_timeline_takes_dated_sentences_and_orders_them_by_date():
