@@ -8,6 +8,7 @@ comparison groups its lines by outlet."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -31,7 +32,8 @@ class Line:
 
 def points(kind: str, question: str, found: list[Candidate], vectors: np.ndarray, policy: BroadPolicy) -> list[Point]:
     """The points of a broad answer, in the order they are to be written. A timeline takes the sentences that
-    state a date first (the events it can place), then fills up with the others, each dated by its article."""
+    state a date (the events it can place); with fewer than `min_dated` of them it fills up with the others, each
+    dated by its article."""
     limit = policy.lines.get(kind, 6)
     if kind != "timeline" or not found:
         return [(found[i], None) for i in choose(question, found, vectors, policy, limit, range(len(found)))]
@@ -39,9 +41,8 @@ def points(kind: str, question: str, found: list[Candidate], vectors: np.ndarray
     stated = [i for i, d in enumerate(dates) if d and d.stated]
     chosen = choose(question, found, vectors, policy, limit, stated)
     if len(chosen) < policy.min_dated:  # too few dated events to order: fill up with undated sentences
-        chosen += choose(
-            found, vectors, policy, limit - len(chosen), [i for i in range(len(found)) if i not in stated], taken=chosen
-        )
+        rest = [i for i in range(len(found)) if i not in stated]
+        chosen += choose(question, found, vectors, policy, limit - len(chosen), rest, taken=chosen)
     return in_time_order([(found[i], dates[i]) for i in chosen])
 
 
@@ -51,8 +52,8 @@ def choose(
     vectors: np.ndarray,
     policy: BroadPolicy,
     limit: int,
-    among,
-    taken: list[int] = (),
+    among: Iterable[int],
+    taken: Sequence[int] = (),
 ) -> list[int]:
     """Up to `limit` indices of `found` (best first, with their sentence vectors, unit length) from `among`, by
     maximal marginal relevance, never one as close as `same_point` to a point already chosen (or `taken`).

@@ -58,6 +58,20 @@ def test_a_timeline_takes_dated_sentences_and_orders_them_by_date():
     assert [(c.id, d.day) for c, d in chosen] == [(2, date(2022, 1, 9)), (3, date(2022, 1, 12)), (1, date(2022, 1, 13))]
 
 
+def test_a_timeline_with_too_few_dated_sentences_fills_up_with_undated_ones_placed_by_their_articles_date():
+    found = [
+        candidate(1, "The OSCE meets in Vienna on Thursday.", 0.9, published="2022-01-11"),
+        candidate(2, "Tensions have been high for weeks.", 0.85, published="2022-01-08"),
+        candidate(3, "Diplomats expect little progress.", 0.8, published="2022-01-12"),
+    ]
+    chosen = points("timeline", "When?", found, unit([1, 0, 0], [0, 1, 0], [0, 0, 1]), BroadPolicy())
+    assert [(c.id, d.day, d.stated) for c, d in chosen] == [
+        (2, date(2022, 1, 8), False),
+        (3, date(2022, 1, 12), False),
+        (1, date(2022, 1, 13), True),
+    ]
+
+
 def test_undated_points_go_last_in_their_chosen_order():
     a, b, c = (candidate(i, f"Sentence number {i} here.", 0.5) for i in (1, 2, 3))
     ordered = in_time_order([(a, None), (b, Dated(date(2022, 1, 12), True)), (c, Dated(date(2022, 1, 9), False))])
