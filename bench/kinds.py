@@ -1,5 +1,6 @@
-"""The kind-of-answer decision (qa.answering.kinds): the local model's P(kind) for every question of the given
-sets, the per-kind bias fitted on their dev halves, and the routing it gives on both halves.
+"""The kind-of-answer decision (qa.answering.kinds): the local model's P(kind) and the question-kind model's
+(models/question-kind/) for every question of the given sets; for each source (the generator, the model, both
+added in log space) the per-kind bias fitted on their dev halves, and the routing it gives on both halves.
 
     python bench/kinds.py eval/questions.jsonl eval/summaries.jsonl ../shared/corpora/... --out FILE
 
@@ -27,7 +28,7 @@ from qa.config import get_settings
 from qa.eval import dataset
 from qa.llm import make_generator
 
-GRID = [x / 2 for x in range(-2, 9)]  # -1.0 … 4.0 in steps of 0.5, for each broad kind
+GRID = [x / 2 for x in range(-8, 9)]  # -4.0 … 4.0 in steps of 0.5, for each broad kind
 FACTS_KEPT = 0.98
 
 
@@ -44,6 +45,7 @@ def probabilities(paths: list[Path]) -> list[dict]:
                     "id": q.id,
                     "split": q.split,
                     "want": q.kind or FACT,
+                    "question": q.question,
                     "p": p,
                     "seconds": round(time.perf_counter() - started, 3),
                 }
@@ -56,8 +58,24 @@ def probabilities(paths: list[Path]) -> list[dict]:
     return rows
 
 
+def with_model(rows: list[dict], paths: list[Path]) -> list[dict]:
+    """Each row with the question-kind model's probabilities ("m"), its question looked up in the sets if missing."""
+    from qa.answering.kind_model import kind_model
+
+    questions = {(path.name, q.id): q.question for path in paths for q in dataset.load(path)}
+    for row in rows:
+        row["m"] = kind_model().probabilities(row.get("question") or questions[(row["set"], row["id"])])
+    return rows
+
+
+def scored(rows: list[dict], source: str) -> list[dict]:
+    """The log-probabilities the decision reads: the generator's ("p"), the model's ("m") or both added."""
+    keys = {"generator": ("p",), "model": ("m",), "both": ("p", "m")}[source]
+    return [r | {"log": {k: sum(math.log(max(r[key][k], 1e-9)) for key in keys) for k in KINDS}} for r in rows]
+
+
 def routed(row: dict, bias: dict[str, float]) -> str:
-    return max(KINDS, key=lambda k: math.log(max(row["p"][k], 1e-9)) + bias.get(k, 0.0))
+    return max(KINDS, key=lambda k: row["log"][k] + bias.get(k, 0.0))
 
 
 def macro_recall(rows: list[dict], bias: dict[str, float]) -> float:
@@ -105,17 +123,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("sets", nargs="+", type=Path)
     parser.add_argument("--out", type=Path, required=True)
-    parser.add_argument("--rows", type=Path, help="reuse the probabilities of an earlier --out instead of the model")
+    parser.add_argument("--rows", type=Path, help="reuse the generator's probabilities of an earlier --out")
     args = parser.parse_args()
     rows = json.loads(args.rows.read_text())["rows"] if args.rows else probabilities(args.sets)
-    bias = fit([r for r in rows if r["split"] == "dev"])
-    result = {
-        "bias": bias,
-        "without_bias": report(rows, {}),
-        "with_bias": report(rows, bias),
-        "rows": rows,
-        "seconds_p50": sorted(r["seconds"] for r in rows)[len(rows) // 2],
-    }
+    rows = with_model(rows, args.sets)
+    result: dict = {"rows": rows, "seconds_p50": sorted(r["seconds"] for r in rows)[len(rows) // 2]}
+    for source in ("generator", "model", "both"):
+        mine = scored(rows, source)
+        bias = fit([r for r in mine if r["split"] == "dev"])
+        result[source] = {"bias": bias, "without_bias": report(mine, {}), "with_bias": report(mine, bias)}
     args.out.write_text(json.dumps(result, indent=1))
     print(json.dumps({k: v for k, v in result.items() if k != "rows"}, indent=1))
 

@@ -14,7 +14,8 @@ from qa.answering.broad import Line, compose, points, render
 from qa.answering.candidates import Candidate, candidates
 from qa.answering.dates import about_present, as_of_note, attribute_dates
 from qa.answering.evidence import Selection, refusal_reason, unstated_reason
-from qa.answering.kinds import FACT, KindChoice, decide, named
+from qa.answering.kind_model import KindModel
+from qa.answering.kinds import FACT, KindChoice, combined, decide, named
 from qa.answering.scoring import SentenceScorer
 from qa.answering.timeline import Dated
 from qa.answering.verify import Verdict, answers_question, verify
@@ -107,8 +108,10 @@ class Chain:
         scorer: SentenceScorer,
         settings: Settings,
         queue: GenerationQueue,
+        kind_model: KindModel | None = None,
     ):
         self.queue = queue
+        self.kind_model = kind_model
         self.retriever = retriever
         self.generator = generator
         self.scorer = scorer
@@ -188,9 +191,14 @@ class Chain:
     def _kind(self, question: str, asked: str | None) -> KindChoice:
         if asked and asked != "auto":
             return named(asked)
-        with self.queue.slot():
-            probabilities = self.generator.kind(question)
-        return decide(probabilities, self.policy.broad.kind_bias)
+        source = self.policy.broad.kind_source
+        found: list[dict[str, float] | None] = []
+        if source in ("model", "both") and self.kind_model is not None:
+            found.append(self.kind_model.probabilities(question))
+        if source in ("generator", "both"):
+            with self.queue.slot():
+                found.append(self.generator.kind(question))
+        return decide(combined(found), self.policy.broad.kind_bias.get(source, {}))
 
     def _broad(
         self, question: str, kind: str, passages: list[Passage], timer: Timer, debug: dict

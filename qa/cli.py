@@ -127,6 +127,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 def cmd_model(args: argparse.Namespace) -> int:
     from qa.answering.answer_model import answer_model
+    from qa.answering.kind_model import kind_model
     from qa.embedder_files import dynamic_int8
     from qa.llm.model_files import assemble
     from qa.llm.runtime_check import smoke_test
@@ -135,6 +136,7 @@ def cmd_model(args: argparse.Namespace) -> int:
     print(f"model ready: {path}")
     print(f"embedder ready: {dynamic_int8(path.parent)}")
     print(f"answer-sentence model ready: {answer_model().weights} (sha256 checked)")
+    print(f"question-kind model ready: sha256 {kind_model().sha256[:16]}… checked")
     print("smoke test: loading the model in a child process and writing 4 tokens…", flush=True)
     result = smoke_test(path)  # a crash or a failure raises ModelError, which says what to do
     print(f"smoke test passed: {result.text.strip()!r}\nllama.cpp built for: {result.system}")

@@ -89,6 +89,16 @@ def answer_sentence_model(settings: Settings) -> Check:
     return Check("answer model", True, f"{model.weights} (sha256 checked)")
 
 
+def question_kind_model(settings: Settings) -> Check:
+    from qa.answering.kind_model import FOLDER, KindModel
+
+    try:
+        KindModel()
+    except QAError as exc:
+        return Check("question-kind model", False, str(exc))
+    return Check("question-kind model", True, f"{FOLDER} (sha256 checked)")
+
+
 def local_model_runs(settings: Settings) -> Check:
     """Loads the model and writes a few tokens in a child process, so a crash is a line here, not the end."""
     from qa.llm.model_files import ModelError
@@ -178,6 +188,7 @@ CHECKS: tuple[Callable[[Settings], Check], ...] = (
     packages,
     model_file,
     answer_sentence_model,
+    question_kind_model,
     local_model_runs,
     build_features,
     store,

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from qa import examples
 from qa.answering.answer_model import answer_model
+from qa.answering.kind_model import kind_model
 from qa.answering.kinds import KINDS
 from qa.answering.scoring import SentenceScorer
 from qa.chain import Chain, Evidence, QuestionError, Token, clean_history, clean_question
@@ -35,6 +36,7 @@ class Service:
         self.store = Store(settings, self.embeddings)
         self.retriever = self._retriever()
         self.scorer = _scorer(self.embeddings, settings)
+        self.kind_model = kind_model() if settings.policy.broad.kind_source != "generator" else None
         self._generators: dict[str, Generator] = {}
         self._queues: dict[str, GenerationQueue] = {}
         self._lock = threading.Lock()
@@ -77,7 +79,9 @@ class Service:
         history = clean_history(history, self.settings.max_history_turns, self.settings.max_question_chars)
         if not isinstance(filters, Filters):
             filters = Filters.from_dict(filters)
-        chain = Chain(self.retriever, self.generator(backend), self.scorer, self.settings, self.queue(backend))
+        chain = Chain(
+            self.retriever, self.generator(backend), self.scorer, self.settings, self.queue(backend), self.kind_model
+        )
         yield from chain.stream(
             question, history, k=k or self.settings.passages(backend), filters=filters, kind=_kind(kind)
         )

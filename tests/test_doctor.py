@@ -9,7 +9,18 @@ import pytest
 from qa.config import PROJECT_ROOT
 from tests.conftest import free_port
 
-CHECKS = ("python", "packages", "model file", "answer model", "llama.cpp", "cpu", "store", "embedder", "port")
+CHECKS = (
+    "python",
+    "packages",
+    "model file",
+    "answer model",
+    "question-kind model",
+    "llama.cpp",
+    "cpu",
+    "store",
+    "embedder",
+    "port",
+)
 
 
 def doctor(tmp_path, **env):

@@ -18,15 +18,12 @@ SUPPORT_OVERLAP = 0.6  # a paraphrase keeps most content words; a line about som
 
 
 def lines_of(answer: dict) -> list[tuple[str, list[dict]]]:
-    """Each answer line ("- …", headings skipped) with the citations it names."""
+    """Each answer line ("- …", headings skipped) with the citations it names; an answer written as prose (a
+    question answered as a fact) is one line."""
     by_n = {c["n"]: c for c in answer.get("citations", [])}
-    found = []
-    for raw in answer.get("answer", "").splitlines():
-        if not raw.lstrip().startswith("- "):
-            continue
-        cited = [by_n[int(n)] for n in MARKER.findall(raw) if int(n) in by_n]
-        found.append((strip_markers(raw.lstrip()[2:]).strip(), cited))
-    return found
+    text = answer.get("answer", "")
+    raws = [raw.lstrip()[2:] for raw in text.splitlines() if raw.lstrip().startswith("- ")] or [text]
+    return [(strip_markers(raw).strip(), [by_n[int(n)] for n in MARKER.findall(raw) if int(n) in by_n]) for raw in raws]
 
 
 def supported(line: str, cited: list[dict]) -> bool:

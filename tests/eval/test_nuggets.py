@@ -46,6 +46,13 @@ def test_a_point_counts_when_a_line_states_it_and_cites_a_sentence_or_article_th
     assert record["lines"] == 3 and record["lines_supported"] == 1  # Ryabkov is not in [2]; 100,000 is not in [1]
 
 
+def test_an_answer_written_as_prose_is_one_line():
+    text = "Wendy Sherman led the US side [1], facing Ryabkov [2]."
+    cites = [cite(1, "seeds/a.txt", "Wendy Sherman led the US side."), cite(2, "seeds/b.txt", "Ryabkov led.")]
+    record = score(ROW, answer(text, cites, kind="fact"), lambda s: "")
+    assert record["lines"] == 1 and record["nuggets_covered"] == 2 and record["lines_supported"] == 1
+
+
 def test_a_refused_broad_answer_covers_nothing_and_routing_is_aggregated():
     refused = score(ROW, answer("The articles don't say.", [], refused=True), lambda s: "")
     assert refused["nugget_recall"] == 0 and not refused["correct"] and refused["lines"] == 0
