@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from datetime import date
 
@@ -213,9 +213,10 @@ class Chain:
         debug["candidates"] = [_candidate_debug(c) for c in found]
         yield Evidence("chosen", [c.citation(n) for n, (c, _) in enumerate(dated, start=1)])
         lines: list[Line] = []
-        with self.queue.slot(), timer.step("write"):
+        writes = policy.writer == "model" and self.generator.judges  # quoting needs no model, so no queue slot
+        with self.queue.slot() if writes else nullcontext(), timer.step("write"):
             for n, (point, when) in enumerate(dated, start=1):
-                line = self._line(question, point, when, debug)
+                line = self._line(question, point, when, debug) if writes else Line(point.sentence, point, 1.0, when)
                 if line:
                     timer.mark("first_token")
                     lines.append(line)
@@ -229,9 +230,7 @@ class Chain:
         yield Answer(text, False, citations, timer.done(), debug, False, confidence)
 
     def _line(self, question: str, point: Candidate, when: Dated | None, debug: dict) -> Line | None:
-        """One line from one point: the generator's (then verified) or, quoting, the sentence itself."""
-        if self.policy.broad.writer == "quote" or not self.generator.judges:
-            return Line(point.sentence, point, 1.0, when)
+        """One line written by the generator from one point, kept only when verified."""
         draft = "".join(self.generator.line(question, point)).strip()
         found = claims(draft, [point])[:1]  # one claim per line: a second sentence is not checked, so not kept
         verdicts = verify(found, [point], self.policy, self.generator.judge, question) if found else []
